@@ -1,0 +1,64 @@
+/** Error codes a `FlagstageError` carries. */
+export const ErrorCode = {
+  /** The document is not a valid flagstage config; `path` names the first problem. */
+  INVALID_CONFIG: 'INVALID_CONFIG',
+  /** The payload is not JSON (or is truncated). */
+  PARSE_ERROR: 'PARSE_ERROR',
+  /** The request could not be made or was cut (connection refused, reset, DNS). */
+  NETWORK_ERROR: 'NETWORK_ERROR',
+  /** The server answered with an error status; `status` holds it. */
+  HTTP_ERROR: 'HTTP_ERROR',
+  /** The request or `ready()` did not finish in time. */
+  TIMEOUT: 'TIMEOUT',
+  /** The payload is larger than the source's `maxBytes`. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A merge patch names a revision the client does not have. */
+  PATCH_MISMATCH: 'PATCH_MISMATCH',
+  /** The persisted cache could not be read or written. */
+  CACHE_ERROR: 'CACHE_ERROR',
+  /** A source failed in a way not covered above. */
+  SOURCE_ERROR: 'SOURCE_ERROR',
+} as const
+
+/** Union of all error codes. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** Extra details for a `FlagstageError`. */
+export interface FlagstageErrorOptions {
+  /** JSON path of the offending value, e.g. `flags["new-checkout"].rules[2].if.op`. */
+  path?: string
+  /** HTTP status, when the error comes from a response. */
+  status?: number
+  cause?: unknown
+}
+
+/**
+ * The one error type flagstage reports. `code` says what failed, `path` where in the config.
+ * @example
+ * client.on('error', (err) => console.warn(err.code, err.path, err.message))
+ */
+export class FlagstageError extends Error {
+  override readonly name = 'FlagstageError'
+  readonly code: ErrorCode
+  readonly path: string | undefined
+  readonly status: number | undefined
+
+  constructor(code: ErrorCode, message: string, options: FlagstageErrorOptions = {}) {
+    super(options.path ? `${options.path}: ${message}` : message, { cause: options.cause })
+    this.code = code
+    this.path = options.path
+    this.status = options.status
+  }
+}
+
+/** True for a `FlagstageError`, also one from another realm or bundle copy. */
+export const isFlagstageError = (value: unknown): value is FlagstageError =>
+  value instanceof FlagstageError ||
+  (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'FlagstageError' &&
+    typeof (value as { code?: unknown }).code === 'string')
+
+/** Wrap anything thrown into a `FlagstageError` (kept as is when it already is one). */
+export const toFlagstageError = (value: unknown, code: ErrorCode = ErrorCode.SOURCE_ERROR): FlagstageError =>
+  isFlagstageError(value)
+    ? value
+    : new FlagstageError(code, value instanceof Error ? value.message : String(value), { cause: value })

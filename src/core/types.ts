@@ -1,0 +1,151 @@
+/**
+ * Public types of the flagstage config model (DESIGN section 3) and of evaluation results.
+ * The config is plain JSON data: nothing in it is ever executed.
+ */
+
+/** Any JSON value a variant may carry. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+/** Attributes of the user/request a flag is evaluated for. Unknown keys are allowed. */
+export interface Context {
+  userId?: string | number
+  sessionId?: string | number
+  anonymousId?: string | number
+  [attribute: string]: unknown
+}
+
+/** Operators for `{ attr, op }` conditions. */
+export type Operator =
+  | 'in' | 'notIn' | 'eq' | 'neq' | 'contains' | 'startsWith' | 'endsWith' | 'matches'
+  | 'lt' | 'lte' | 'gt' | 'gte' | 'before' | 'after'
+  | 'semverEq' | 'semverLt' | 'semverLte' | 'semverGt' | 'semverGte' | 'exists'
+
+/** Compare one context attribute. `value` for single-operand operators, `values` for `in` / `notIn`. */
+export interface AttrCondition {
+  attr: string
+  op: Operator
+  value?: JsonValue
+  values?: JsonValue[]
+  /** Compare strings case-insensitively. @default false */
+  caseInsensitive?: boolean
+}
+
+/** A reference to a named segment in `config.segments`. */
+export interface SegmentCondition { segment: string }
+export interface AllCondition { all: Condition[] }
+export interface AnyCondition { any: Condition[] }
+export interface NotCondition { not: Condition }
+
+/** A targeting condition: attribute test, segment reference, or a boolean combination. */
+export type Condition = AttrCondition | SegmentCondition | AllCondition | AnyCondition | NotCondition
+
+/** A percentage that rises linearly from `from` to `to` between `start` and `end` (ISO 8601 instants). */
+export interface Ramp {
+  from: number
+  to: number
+  start: string
+  end: string
+}
+
+/** Serve `variant` (default `on`) to `rollout`% of units; the others fall through to the next rule. */
+export interface RolloutServe {
+  rollout: number | Ramp
+  variant?: string
+  /** Stickiness attribute. @default 'userId' (then 'sessionId', then 'anonymousId') */
+  by?: string
+  salt?: string
+}
+
+/** Split units between variants by weight (weights need not sum to 100; they are normalised). */
+export interface SplitServe {
+  split: Record<string, number>
+  by?: string
+  salt?: string
+}
+
+/** What a rule serves: a variant name, a rollout or a split. */
+export type Serve = string | RolloutServe | SplitServe
+
+/** A targeting rule; a rule without `if` matches everyone. First match wins. */
+export interface Rule {
+  if?: Condition
+  serve: Serve
+}
+
+/** A flag is off before `from` and after `until` (ISO 8601 instants). */
+export interface Schedule {
+  from?: string
+  until?: string
+}
+
+/** A prerequisite: this flag is served only when `flag` evaluates to `variant` (default `on`). */
+export interface Prerequisite {
+  flag: string
+  variant?: string
+}
+
+/** One flag definition. */
+export interface FlagConfig {
+  /** `false` is the kill switch: serves `offVariant` to everyone whatever the rules. */
+  enabled: boolean
+  /** @default { on: true, off: false } */
+  variants?: Record<string, JsonValue>
+  /** @default 'off' */
+  offVariant?: string
+  /** Rules, first match wins; when none serves, `offVariant` is served. */
+  rules?: Rule[]
+  /** @default the flag key */
+  salt?: string
+  schedule?: Schedule
+  requires?: Prerequisite[]
+  description?: string
+}
+
+/** The whole config document a source delivers. */
+export interface Config {
+  schemaVersion: 1
+  /** Opaque; changes on every edit. */
+  revision?: string
+  segments?: Record<string, Condition>
+  flags: Record<string, FlagConfig>
+}
+
+/** OpenFeature-style resolution reasons. */
+export type Reason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'DEFAULT' | 'ERROR'
+
+/** OpenFeature-style evaluation error codes. */
+export type EvaluationErrorCode = 'FLAG_NOT_FOUND' | 'TYPE_MISMATCH' | 'PARSE_ERROR' | 'PROVIDER_NOT_READY' | 'GENERAL'
+
+/** Everything about one evaluation, from `client.explain(key)`. */
+export interface Explanation<V = JsonValue> {
+  key: string
+  value: V
+  /** Variant name served; undefined when a default was returned. */
+  variant: string | undefined
+  reason: Reason
+  errorCode?: EvaluationErrorCode
+  /** Index of the rule that served, or -1. */
+  ruleIndex: number
+  /** The unit's rollout bucket (0..9999) when a rollout or split was evaluated, else -1. */
+  bucket: number
+  revision: string | undefined
+}
+
+/** One evaluated flag in a snapshot. */
+export interface SnapshotEntry {
+  variant: string
+  value: JsonValue
+}
+
+/**
+ * Evaluated flags for one context (no rules): what a server hands a browser for SSR or from
+ * `evaluatedHandler()`. A client bootstrapped from it serves these values until a config arrives.
+ */
+export interface Snapshot {
+  evaluated: true
+  revision: string | undefined
+  flags: Record<string, SnapshotEntry>
+}
+
+/** A document a source emits: a whole config, or an evaluated snapshot. */
+export type FlagsDocument = Config | Snapshot

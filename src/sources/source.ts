@@ -1,0 +1,36 @@
+import type { FlagstageError } from '../core/errors.ts'
+
+/**
+ * Where configs come from. `start` begins delivering whole documents (configs or evaluated
+ * snapshots) through `emit` and problems through `fail`; it returns a function that stops
+ * every timer, request and stream the source opened. The client validates what is emitted,
+ * so a source never needs to: it may emit the raw parsed JSON.
+ * @example
+ * const fromGlobal: Source = {
+ *   start(emit) { emit(window.__FLAGS__); return () => {} },
+ * }
+ */
+export interface Source {
+  start(emit: (document: unknown, meta?: EmitMeta) => void, fail: (error: FlagstageError) => void): () => void
+}
+
+/** Optional information a source passes with a document. */
+export interface EmitMeta {
+  /** The source's own revision token (ETag, SSE event id), when it differs from `document.revision`. */
+  etag?: string
+}
+
+/**
+ * Persistence for the last good config, read at start before the source answers.
+ * Browsers: `localStorageCache()`; Node: `fileCache()` from `flagstage/node`.
+ */
+export interface Cache {
+  load(): CacheEntry | undefined | Promise<CacheEntry | undefined>
+  save(entry: CacheEntry): void | Promise<void>
+}
+
+/** What a cache stores: the document as received and when it was saved (ms since epoch). */
+export interface CacheEntry {
+  document: unknown
+  savedAt: number
+}

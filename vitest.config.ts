@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+// FLAGSTAGE_TEST_DIST=esm|cjs runs the same suite against the built artifacts.
+const dist = process.env.FLAGSTAGE_TEST_DIST
+const ext = dist === 'cjs' ? 'cjs' : 'js'
+const at = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+const alias = dist
+  ? [
+      { find: /^flagstage\/react$/, replacement: at(`./dist/react/index.${ext}`) },
+      { find: /^flagstage\/node$/, replacement: at(`./dist/node/index.${ext}`) },
+      { find: /^flagstage$/, replacement: at(`./dist/index.${ext}`) },
+    ]
+  : [
+      { find: /^flagstage\/react$/, replacement: at('./src/react/index.ts') },
+      { find: /^flagstage\/node$/, replacement: at('./src/node/index.ts') },
+      { find: /^flagstage$/, replacement: at('./src/index.ts') },
+    ]
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'dom',
+          environment: 'happy-dom',
+          include: ['test/**/*.test.tsx'],
+          setupFiles: ['./test/setup-dom.ts'],
+        },
+      },
+    ],
+  },
+})
