@@ -1,0 +1,103 @@
+import type { FlagstageError } from './errors.ts'
+import type { Cache, Source } from '../sources/source.ts'
+import type { Config, Context, Explanation, JsonValue, Snapshot } from './types.ts'
+
+/**
+ * A map from flag key to the type of its value, for typed keys:
+ * `createClient<{ 'new-checkout': boolean; 'checkout-button': 'blue' | 'green' }>(...)`.
+ */
+export type FlagTypes = Record<string, JsonValue>
+
+/** Keys of `F` that are strings (flag keys). */
+export type FlagKey<F extends FlagTypes> = Extract<keyof F, string>
+
+/** Options of `createClient` (and `configure`). */
+export interface ClientOptions<F extends FlagTypes = FlagTypes> {
+  /** Where configs come from. Without one, the client serves `bootstrap` / `defaults`. */
+  source?: Source
+  /** The context flags are evaluated for (browsers: the current user). @default {} */
+  context?: Context
+  /** A config or an evaluated snapshot (SSR) served until the source answers. */
+  bootstrap?: Config | Snapshot
+  /** Values returned when a flag is unknown or no config is loaded. */
+  defaults?: Partial<F>
+  /** Force variants (by name) for tests and QA: `{ 'new-checkout': 'on' }`. */
+  overrides?: Partial<Record<FlagKey<F>, string>>
+  /**
+   * Opt-in browser overrides from `?flagstage=flag:variant,other:variant` (remembered in
+   * localStorage under `flagstage:overrides`). @default false
+   */
+  urlOverrides?: boolean
+  /** Persist the last good config; used at the next start before the source answers. */
+  cache?: Cache
+  /** A cached config older than this is served, but `status()` reports `stale`. @default Infinity */
+  maxAgeMs?: number
+  /** Clock for schedules and ramps (ms since epoch). @default Date.now */
+  now?: () => number
+}
+
+/** Client status, from `client.status()`. */
+export interface Status {
+  /** `loading` before any config, `ready` with a fresh config, `stale` serving an old cache, `error` when the last attempt failed. */
+  state: 'loading' | 'ready' | 'stale' | 'error'
+  /** When the config in force was received (ms since epoch), or undefined. */
+  lastUpdated: number | undefined
+  lastError: FlagstageError | undefined
+  revision: string | undefined
+}
+
+/** Payload of the `change` event. */
+export interface ChangeEvent {
+  /** Keys whose evaluated value or variant changed for this client's context. */
+  keys: string[]
+  revision: string | undefined
+}
+
+/** Payload of the `impression` event (deduplicated per flag, variant and unit). */
+export interface ImpressionEvent {
+  key: string
+  variant: string | undefined
+  value: JsonValue
+  reason: Explanation['reason']
+  unit: string | undefined
+}
+
+/** Events a client emits. */
+export interface ClientEvents {
+  ready: (status: Status) => void
+  change: (event: ChangeEvent) => void
+  error: (error: FlagstageError) => void
+  impression: (event: ImpressionEvent) => void
+}
+
+/** The read methods shared by a client and a per-request evaluator. */
+export interface Evaluator<F extends FlagTypes = FlagTypes> {
+  /** True when the flag serves `true` (or, for non-boolean flags, any variant other than `offVariant`). Never throws. */
+  isEnabled(key: FlagKey<F>): boolean
+  /** The variant served: `{ name, value }`; `name` is undefined when a default was returned. */
+  variant<K extends FlagKey<F>>(key: K): { name: string | undefined; value: F[K] | undefined }
+  /** The value served, or `fallback` when the flag is unknown or its value is not of `fallback`'s type. */
+  value<K extends FlagKey<F>>(key: K, fallback: F[K]): F[K]
+  /** Everything about one evaluation. */
+  explain<K extends FlagKey<F>>(key: K): Explanation<F[K] | undefined>
+  /** Every flag evaluated for this context, without rules: safe to send to a browser. */
+  snapshot(): Snapshot
+}
+
+/** A flagstage client: one config store, one context, events. */
+export interface Client<F extends FlagTypes = FlagTypes> extends Evaluator<F> {
+  /** Resolves once: at the first good config, or at `timeoutMs` with bootstrap/cache/defaults. Never rejects. */
+  ready(options?: { timeoutMs?: number }): Promise<Status>
+  status(): Status
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void
+  off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void
+  /** Called after every change that may alter any evaluation (config, context, overrides). For `useSyncExternalStore`. */
+  subscribe(listener: () => void): () => void
+  /** Replace (or merge with `{ merge: true }`) the context. Never refetches. */
+  setContext(context: Context, options?: { merge?: boolean }): void
+  getContext(): Context
+  /** A light evaluator for another context over the same config (servers: one per request). */
+  forContext(context: Context): Evaluator<F>
+  /** Stop the source and every timer. */
+  close(): void
+}
