@@ -1,7 +1,11 @@
 // Public entry of 'flagstage': an explicit list, values first, then types, grouped by file.
 // Adding a public name is one line here.
 
+export { createClient } from './core/client.ts'
+export { configure, explain, getDefaultClient, isEnabled, value, variant } from './core/default-client.ts'
 export { FlagstageError, ErrorCode, isFlagstageError } from './core/errors.ts'
+export { bucketOf, murmur3, variantBucketOf } from './core/hash.ts'
+export { validateConfig } from './core/validate.ts'
 
 export type { FlagstageErrorOptions } from './core/errors.ts'
 export type {

@@ -135,6 +135,8 @@ export interface Explanation<V = JsonValue> {
 export interface SnapshotEntry {
   variant: string
   value: JsonValue
+  /** What `isEnabled` answers for this flag. */
+  enabled: boolean
 }
 
 /**

@@ -18,6 +18,11 @@ export interface Source {
 export interface EmitMeta {
   /** The source's own revision token (ETag, SSE event id), when it differs from `document.revision`. */
   etag?: string
+  /**
+   * The source checked and the config it last emitted is still current (HTTP 304): the client
+   * marks itself fresh without re-validating. Emit `undefined` as the document with this flag.
+   */
+  notModified?: boolean
 }
 
 /**

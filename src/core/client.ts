@@ -1,0 +1,286 @@
+import type { Client, ClientEvents, ClientOptions, FlagTypes, Status } from './client-types.ts'
+import { compileConfig } from './compile.ts'
+import { createEmitter } from './emitter.ts'
+import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
+import { createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
+import { readUrlOverrides } from './overrides.ts'
+import { unitReader } from './rollout.ts'
+import { isSnapshot, readSnapshot } from './snapshot.ts'
+import type { Context, JsonValue, Snapshot } from './types.ts'
+import { validateConfig } from './validate.ts'
+import { warnOnce } from './warn.ts'
+import type { CacheEntry, EmitMeta } from '../sources/source.ts'
+
+/** `ready()` resolves at this timeout at the latest, so it never hangs. */
+const DEFAULT_READY_TIMEOUT_MS = 5_000
+/** setTimeout's limit (~24.8 days); later boundaries are re-armed when reached. */
+const MAX_TIMER_MS = 2_147_483_647
+const MAX_IMPRESSIONS = 10_000
+
+/** Validate and compile a document (config or evaluated snapshot). Throws a `FlagstageError`. */
+const loadDocument = (document: unknown): Store => {
+  if (isSnapshot(document)) return { kind: 'snapshot', ...readSnapshot(document as Record<string, unknown>) }
+  const config = validateConfig(document)
+  return { kind: 'config', compiled: compileConfig(config), revision: config.revision }
+}
+
+const sameValue = (a: JsonValue, b: JsonValue): boolean =>
+  a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))
+
+/** Keys whose served variant or value differs between two evaluations of the same context. */
+const changedKeys = (before: Snapshot | undefined, after: Snapshot): string[] => {
+  const keys: string[] = []
+  const old = before?.flags ?? {}
+  const has = Object.prototype.hasOwnProperty
+  for (const key of Object.keys(after.flags)) {
+    const a = after.flags[key]!
+    const b = has.call(old, key) ? old[key] : undefined
+    if (!b || b.variant !== a.variant || b.enabled !== a.enabled || !sameValue(b.value, a.value)) keys.push(key)
+  }
+  for (const key of Object.keys(old)) if (!has.call(after.flags, key)) keys.push(key)
+  return keys
+}
+
+/**
+ * Create a client: one config store, one context, events. Evaluation is local and never throws.
+ * @example
+ * const flags = createClient({ source: http('https://cdn.example.com/flags.json'), context: { userId: 'u-42' } })
+ * await flags.ready({ timeoutMs: 1500 })
+ * if (flags.isEnabled('new-checkout')) showNewCheckout()
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOptions<F> = {}): Client<F> => {
+  const now = options.now ?? Date.now
+  const events = createEmitter<ClientEvents>()
+  const subscribers = new Set<() => void>()
+  const unitOf = unitReader(undefined)
+  const seen = new Set<string>()
+  const waiters = new Set<(status: Status) => void>()
+  let context: Context = { ...options.context }
+  let store: Store | undefined
+  let state: Status['state'] = 'loading'
+  let lastUpdated: number | undefined
+  let lastError: FlagstageError | undefined
+  let confirmed = false // a config came from the source itself
+  let isReady = false
+  let closed = false
+  let view: Snapshot | undefined // evaluations last announced to `change` listeners
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let stop: (() => void) | undefined
+
+  const overrides = new Map<string, string>(Object.entries(options.overrides ?? {}) as [string, string][])
+  if (options.urlOverrides) for (const [k, v] of readUrlOverrides()) overrides.set(k, v)
+
+  const host: EvaluationHost = {
+    store: () => store,
+    now,
+    defaults: (options.defaults ?? {}) as Record<string, JsonValue>,
+    overrides,
+    impression: undefined,
+  }
+  const impression: EvaluationHost['impression'] = (key, r, ctx) => {
+    const unit = unitOf(ctx)
+    const id = `${key}\u0000${r.variant}\u0000${unit}`
+    if (seen.has(id)) return
+    if (seen.size >= MAX_IMPRESSIONS) seen.clear()
+    seen.add(id)
+    events.emit('impression', { key, variant: r.variant, value: r.value ?? null, reason: r.reason, unit })
+  }
+
+  const status = (): Status => ({ state, lastUpdated, lastError, revision: store?.revision })
+
+  const fail = (error: FlagstageError): void => {
+    if (closed) return
+    lastError = error
+    state = store ? 'stale' : 'error'
+    if (!events.has('error')) warnOnce(`${error.code}: ${error.message} (add client.on('error') to handle)`)
+    events.emit('error', error)
+  }
+
+  /** Tell subscribers, and `change` listeners which keys changed, after anything that may alter evaluations. */
+  const announce = (): void => {
+    if (events.has('change')) {
+      const next = snapshotOf(host, context)
+      const keys = changedKeys(view, next)
+      view = next
+      if (keys.length) events.emit('change', { keys, revision: store?.revision })
+    }
+    for (const listener of [...subscribers]) {
+      try {
+        listener()
+      } catch (error) {
+        warnOnce('a subscriber threw; other subscribers still ran', error)
+      }
+    }
+    schedule()
+  }
+
+  /** Arm one timer for the next schedule boundary, or the next ramp step, while someone listens. */
+  const schedule = (): void => {
+    clearTimeout(timer)
+    timer = undefined
+    if (closed || store?.kind !== 'config' || (!events.has('change') && !subscribers.size)) return
+    const t = now()
+    const { boundaries, ramps } = store.compiled
+    let next = Infinity
+    for (const b of boundaries) if (b > t) { next = b; break }
+    for (let i = 0; i < ramps.length; i += 2) {
+      const start = ramps[i]!
+      const end = ramps[i + 1]!
+      // A ramp moves one bucket (0.01%) per (end - start) / 10000 ms; re-check at that pace, 1 s to 1 min.
+      if (start <= t && t < end) next = Math.min(next, t + Math.min(60_000, Math.max(1_000, (end - start) / 10_000)))
+    }
+    if (next === Infinity) return
+    timer = setTimeout(announce, Math.min(MAX_TIMER_MS, next - t + 1))
+    // A schedule timer alone should not keep a Node process alive.
+    ;(timer as { unref?: () => void }).unref?.()
+  }
+
+  const install = (next: Store): void => {
+    store = next
+    announce()
+  }
+
+  const markReady = (): void => {
+    if (isReady) return
+    isReady = true
+    const s = status()
+    for (const resolve of waiters) resolve(s)
+    waiters.clear()
+    events.emit('ready', s)
+  }
+
+  const receive = (document: unknown, meta?: EmitMeta): void => {
+    if (closed) return
+    if (meta?.notModified) {
+      if (!store) return
+    } else {
+      let next: Store
+      try {
+        next = loadDocument(document)
+      } catch (error) {
+        fail(toFlagstageError(error, ErrorCode.INVALID_CONFIG))
+        return
+      }
+      install(next)
+      const cache = options.cache
+      if (cache) {
+        const entry: CacheEntry = { document, savedAt: now() }
+        Promise.resolve().then(() => cache.save(entry)).catch((error: unknown) => fail(toFlagstageError(error, ErrorCode.CACHE_ERROR)))
+      }
+    }
+    confirmed = true
+    lastUpdated = now()
+    lastError = undefined
+    state = 'ready'
+    markReady()
+  }
+
+  const fromCache = (entry: CacheEntry | undefined): void => {
+    if (closed || confirmed || !entry) return
+    try {
+      install(loadDocument(entry.document))
+    } catch (error) {
+      fail(toFlagstageError(error, ErrorCode.CACHE_ERROR))
+      return
+    }
+    lastUpdated = entry.savedAt
+    if (now() - entry.savedAt > (options.maxAgeMs ?? Infinity)) state = 'stale'
+  }
+
+  // Start: bootstrap, then cache (synchronously when the cache is, so a browser paints from it), then source.
+  if (options.bootstrap) {
+    try {
+      store = loadDocument(options.bootstrap)
+    } catch (error) {
+      // Reported after construction, so a listener added right away still hears it.
+      queueMicrotask(() => fail(toFlagstageError(error, ErrorCode.INVALID_CONFIG)))
+    }
+  }
+  if (options.cache) {
+    try {
+      const loaded = options.cache.load()
+      if (loaded && typeof (loaded as Promise<unknown>).then === 'function') {
+        ;(loaded as Promise<CacheEntry | undefined>).then(fromCache, (error: unknown) => fail(toFlagstageError(error, ErrorCode.CACHE_ERROR)))
+      } else {
+        fromCache(loaded as CacheEntry | undefined)
+      }
+    } catch (error) {
+      queueMicrotask(() => fail(toFlagstageError(error, ErrorCode.CACHE_ERROR)))
+    }
+  }
+  if (options.source) {
+    try {
+      stop = options.source.start(receive, fail)
+    } catch (error) {
+      queueMicrotask(() => fail(toFlagstageError(error)))
+    }
+  } else {
+    // Nothing to wait for: ready with what we were given.
+    state = 'ready'
+    queueMicrotask(markReady)
+  }
+
+  const self = createEvaluator<F>(host, () => context, true)
+
+  return {
+    ...self,
+    ready: ({ timeoutMs = DEFAULT_READY_TIMEOUT_MS } = {}) =>
+      isReady || closed
+        ? Promise.resolve(status())
+        : new Promise<Status>((resolve) => {
+            const done = (s: Status): void => {
+              clearTimeout(t)
+              waiters.delete(done)
+              resolve(s)
+            }
+            const t = setTimeout(() => done(status()), timeoutMs)
+            waiters.add(done)
+          }),
+    status,
+    on: (event, listener) => {
+      const off = events.on(event, listener)
+      if (event === 'impression') host.impression = impression
+      if (event === 'change' && !view) {
+        view = snapshotOf(host, context)
+        schedule()
+      }
+      return () => {
+        off()
+        if (!events.has('impression')) host.impression = undefined
+      }
+    },
+    off: (event, listener) => {
+      events.off(event, listener)
+      if (!events.has('impression')) host.impression = undefined
+    },
+    subscribe: (listener) => {
+      subscribers.add(listener)
+      if (subscribers.size === 1) schedule()
+      return () => {
+        subscribers.delete(listener)
+      }
+    },
+    setContext: (next, { merge = false } = {}) => {
+      context = merge ? { ...context, ...next } : { ...next }
+      announce()
+    },
+    getContext: () => context,
+    forContext: (ctx) => createEvaluator<F>(host, () => ctx ?? {}, false),
+    close: () => {
+      if (closed) return
+      closed = true
+      clearTimeout(timer)
+      try {
+        stop?.()
+      } catch (error) {
+        warnOnce('source stop() threw', error)
+      }
+      const s = status()
+      for (const resolve of waiters) resolve(s)
+      waiters.clear()
+      subscribers.clear()
+      events.clear()
+    },
+  }
+}

@@ -1,0 +1,72 @@
+import { SERVE_ROLLOUT, SERVE_SPLIT, SERVE_VARIANT, type CompiledFlag } from './compile.ts'
+import { bucket, pickSplit } from './rollout.ts'
+import type { Context, Reason } from './types.ts'
+
+/** How the last `resolve` decided: written in place so evaluation allocates nothing. */
+export interface Trace {
+  reason: Reason
+  ruleIndex: number
+  bucket: number
+}
+
+/** Prerequisite chains deeper than this are treated as unmet (validation rejects cycles already). */
+const MAX_DEPTH = 16
+
+const scratch: Trace = { reason: 'DEFAULT', ruleIndex: -1, bucket: -1 }
+
+const prerequisitesMet = (flag: CompiledFlag, context: Context, now: number, depth: number): boolean => {
+  const requires = flag.requires
+  for (let i = 0; i < requires.length; i++) {
+    const r = requires[i]!
+    if (!r.flag || depth >= MAX_DEPTH || resolve(r.flag, context, now, scratch, depth + 1) !== r.variant) return false
+  }
+  return true
+}
+
+/**
+ * The variant a compiled flag serves to `context` at `now`. Kill switch and schedule first, then
+ * prerequisites, then rules in order (first match wins); whoever no rule serves gets the off variant.
+ * Writes reason, rule index and bucket into `trace`.
+ */
+export const resolve = (flag: CompiledFlag, context: Context, now: number, trace: Trace, depth = 0): string => {
+  trace.ruleIndex = -1
+  trace.bucket = -1
+  if (!flag.enabled || now < flag.from || now >= flag.until ||
+      (flag.requires.length > 0 && !prerequisitesMet(flag, context, now, depth))) {
+    trace.reason = 'DISABLED'
+    return flag.off
+  }
+  const rules = flag.rules
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!
+    if (rule.test !== undefined && !rule.test(context)) continue
+    if (rule.kind === SERVE_VARIANT) {
+      trace.reason = rule.test === undefined ? 'STATIC' : 'TARGETING_MATCH'
+      trace.ruleIndex = i
+      return rule.variant
+    }
+    const unit = rule.unit(context)
+    if (unit === undefined) continue // no unit id: a rollout or split cannot place it; fall through
+    const b = bucket(rule.prefix, unit)
+    trace.bucket = b // kept when the unit falls through, so explain() shows how close it was
+    if (rule.kind === SERVE_SPLIT) {
+      trace.reason = 'SPLIT'
+      trace.ruleIndex = i
+      return pickSplit(rule.split!, b)
+    }
+    if (rule.kind === SERVE_ROLLOUT) {
+      const threshold = rule.threshold!
+      if (b < (threshold.fixed >= 0 ? threshold.fixed : threshold.at(now))) {
+        trace.reason = 'SPLIT'
+        trace.ruleIndex = i
+        return rule.variant
+      }
+    }
+  }
+  trace.reason = 'DEFAULT'
+  return flag.off
+}
+
+/** What `isEnabled` answers for a served variant. */
+export const enabledFor = (flag: CompiledFlag, variant: string): boolean =>
+  flag.boolean ? flag.values.get(variant) === true : variant !== flag.off

@@ -1,0 +1,40 @@
+/** Query parameter and localStorage key of opt-in browser overrides. */
+export const OVERRIDE_PARAM = 'flagstage'
+const STORAGE_KEY = 'flagstage:overrides'
+
+/** Parse `flag:variant,other:variant` (flag keys may contain `:`; the variant is after the last one). */
+export const parseOverrides = (text: string): Map<string, string> => {
+  const out = new Map<string, string>()
+  for (const part of text.split(',')) {
+    const at = part.lastIndexOf(':')
+    const key = part.slice(0, at).trim()
+    const variant = part.slice(at + 1).trim()
+    if (at > 0 && key && variant) out.set(key, variant)
+  }
+  return out
+}
+
+/**
+ * Browser overrides, opt-in with `urlOverrides: true`: `?flagstage=flag:variant,...` sets them and
+ * remembers them in localStorage (so they survive navigation); `?flagstage=` clears them.
+ * Outside a browser, or when storage is blocked, returns what the URL says (or nothing).
+ */
+export const readUrlOverrides = (): Map<string, string> => {
+  const g = globalThis as { location?: { search?: string }; localStorage?: Storage }
+  let text: string | null = null
+  try {
+    const search = g.location?.search
+    const fromUrl = search ? new URLSearchParams(search).get(OVERRIDE_PARAM) : null
+    const storage = g.localStorage
+    if (fromUrl !== null) {
+      text = fromUrl
+      if (fromUrl) storage?.setItem(STORAGE_KEY, fromUrl)
+      else storage?.removeItem(STORAGE_KEY)
+    } else {
+      text = storage?.getItem(STORAGE_KEY) ?? null
+    }
+  } catch {
+    // storage can throw (privacy modes, sandboxed iframes): overrides are a convenience, never a failure
+  }
+  return text ? parseOverrides(text) : new Map()
+}

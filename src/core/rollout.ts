@@ -1,0 +1,81 @@
+import { BUCKETS, hashFrom, hashPrefix, type HashState } from './hash.ts'
+import { asTime } from './conditions.ts'
+import type { Context, Ramp } from './types.ts'
+
+/** Reads a unit id (stickiness) from a context: a non-empty string, or a finite number as its decimal string. */
+export type UnitReader = (context: Context) => string | undefined
+
+const DEFAULT_UNITS = ['userId', 'sessionId', 'anonymousId'] as const
+const own = Object.prototype.hasOwnProperty
+
+const asUnit = (value: unknown): string | undefined =>
+  typeof value === 'string' ? (value === '' ? undefined : value)
+    : typeof value === 'number' && Number.isFinite(value) ? String(value)
+      : undefined
+
+/** `by` names the stickiness attribute; without it: userId, then sessionId, then anonymousId. */
+export const unitReader = (by: string | undefined): UnitReader => {
+  if (by === undefined) {
+    const [a, b, c] = DEFAULT_UNITS
+    return (context) => asUnit(context[a]) ?? asUnit(context[b]) ?? asUnit(context[c])
+  }
+  return by in Object.prototype
+    ? (context) => (own.call(context, by) ? asUnit(context[by]) : undefined)
+    : (context) => asUnit(context[by])
+}
+
+/** Compiled percentage: a threshold in buckets, fixed or rising along a ramp with the clock. */
+export interface Threshold {
+  /** Fixed threshold (`round(p * 100)`), or -1 when `at(now)` must be asked. */
+  fixed: number
+  at(now: number): number
+  /** Instants (ms) where a ramp starts and ends; empty for a fixed percentage. */
+  bounds: number[]
+}
+
+/** round(p * 100): `1.1 * 100` is 110.00000000000001 in floating point. */
+const toBuckets = (percent: number): number => Math.round(percent * 100)
+
+export const compileThreshold = (rollout: number | Ramp): Threshold => {
+  if (typeof rollout === 'number') {
+    const fixed = toBuckets(rollout)
+    return { fixed, at: () => fixed, bounds: [] }
+  }
+  const start = asTime(rollout.start) ?? 0
+  const end = asTime(rollout.end) ?? start
+  const { from, to } = rollout
+  const span = end - start
+  const at = (now: number): number =>
+    now <= start ? toBuckets(from)
+      : now >= end || span <= 0 ? toBuckets(to)
+        : toBuckets(from + ((to - from) * (now - start)) / span)
+  return { fixed: -1, at, bounds: [start, end] }
+}
+
+/** Bucket 0..9999 of `unit` after a precomputed `salt:` (or `salt:variant:`) prefix. */
+export const bucket = (prefix: HashState, unit: string): number => hashFrom(prefix, unit) % BUCKETS
+
+export const rolloutPrefix = (salt: string): HashState => hashPrefix(`${salt}:`)
+export const variantPrefix = (salt: string): HashState => hashPrefix(`${salt}:variant:`)
+
+/** Compiled split: variant names and cumulative bucket bounds, in the order written. */
+export interface Split {
+  names: string[]
+  bounds: number[]
+}
+
+export const compileSplit = (weights: Record<string, number>): Split => {
+  const names = Object.keys(weights)
+  let total = 0
+  for (const name of names) total += weights[name]!
+  let sum = 0
+  const bounds = names.map((name) => (BUCKETS * (sum += weights[name]!)) / total)
+  return { names, bounds }
+}
+
+/** The first variant whose cumulative share is greater than the variant bucket. */
+export const pickSplit = (split: Split, variantBucket: number): string => {
+  const { names, bounds } = split
+  for (let i = 0; i < bounds.length; i++) if (bounds[i]! > variantBucket) return names[i]!
+  return names[names.length - 1]!
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest'
+import { createClient, bucketOf, variantBucketOf, type Config } from 'flagstage'
+
+const ids = (n: number, prefix = 'user-'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
+
+const rolloutConfig = (p: number, extra: Partial<Config['flags'][string]> = {}): Config => ({
+  schemaVersion: 1,
+  flags: { 'new-checkout': { enabled: true, rules: [{ serve: { rollout: p } }], ...extra } },
+})
+
+const inRollout = (config: Config, users: string[], key = 'new-checkout'): Set<string> => {
+  const client = createClient({ bootstrap: config })
+  const on = new Set(users.filter((userId) => client.forContext({ userId }).isEnabled(key)))
+  client.close()
+  return on
+}
+
+describe('rollout', () => {
+  const users = ids(20_000)
+
+  it('puts a unit in a p% rollout iff its bucket < round(p * 100)', () => {
+    for (const p of [0, 0.01, 1.1, 10, 33.33, 50, 99.99, 100]) {
+      const on = inRollout(rolloutConfig(p), users.slice(0, 3000))
+      for (const u of users.slice(0, 3000)) expect(on.has(u)).toBe(bucketOf('new-checkout', u) < Math.round(p * 100))
+    }
+  })
+
+  it('keeps the first 10% when the rollout rises to 20% (monotone)', () => {
+    const at10 = inRollout(rolloutConfig(10), users)
+    const at20 = inRollout(rolloutConfig(20), users)
+    for (const u of at10) expect(at20.has(u)).toBe(true)
+    expect(at10.size / users.length).toBeGreaterThan(0.09)
+    expect(at10.size / users.length).toBeLessThan(0.11)
+    expect(at20.size / users.length).toBeGreaterThan(0.19)
+  })
+
+  it('serves nobody at 0% and everybody at 100%', () => {
+    expect(inRollout(rolloutConfig(0), users.slice(0, 2000)).size).toBe(0)
+    expect(inRollout(rolloutConfig(100), users.slice(0, 2000)).size).toBe(2000)
+  })
+
+  it('spreads 100k ids uniformly over buckets (chi-square, 100 cells)', () => {
+    const cells = new Array<number>(100).fill(0)
+    const n = 100_000
+    for (let i = 0; i < n; i++) cells[Math.floor(bucketOf('uniformity', `id-${i}`) / 100)]!++
+    const expected = n / 100
+    const chi2 = cells.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0)
+    // 99 degrees of freedom: the 99.9th percentile is about 148.2
+    expect(chi2).toBeLessThan(148.2)
+  })
+
+  it('draws independent populations for flags with different salts', () => {
+    const a = inRollout(rolloutConfig(50), users)
+    const b = inRollout(rolloutConfig(50, { salt: 'another-flag' }), users)
+    let both = 0
+    for (const u of a) if (b.has(u)) both++
+    // independent halves overlap on about a quarter of users
+    expect(both / users.length).toBeGreaterThan(0.23)
+    expect(both / users.length).toBeLessThan(0.27)
+  })
+
+  it('reshuffles who gets what when the salt changes', () => {
+    const a = inRollout(rolloutConfig(50), users.slice(0, 4000))
+    const b = inRollout(rolloutConfig(50, { salt: 'new-checkout-2' }), users.slice(0, 4000))
+    expect([...a].filter((u) => !b.has(u)).length).toBeGreaterThan(500)
+  })
+
+  it('hashes numbers as their decimal string and treats a missing unit as not in the rollout', () => {
+    const client = createClient({ bootstrap: rolloutConfig(50) })
+    const byNumber = client.forContext({ userId: 12345 }).isEnabled('new-checkout')
+    expect(byNumber).toBe(client.forContext({ userId: '12345' }).isEnabled('new-checkout'))
+    const e = client.forContext({}).explain('new-checkout')
+    expect(e).toMatchObject({ value: false, variant: 'off', reason: 'DEFAULT', ruleIndex: -1 })
+    expect(client.forContext({ userId: '' }).explain('new-checkout').reason).toBe('DEFAULT')
+    expect(client.forContext({ userId: Number.NaN }).explain('new-checkout').reason).toBe('DEFAULT')
+  })
+
+  it('falls back from userId to sessionId to anonymousId, and honours `by`', () => {
+    const c = createClient({ bootstrap: rolloutConfig(50) })
+    const viaSession = c.forContext({ sessionId: 's-1' }).explain('new-checkout')
+    expect(viaSession.bucket).toBe(bucketOf('new-checkout', 's-1'))
+    const viaAnon = c.forContext({ anonymousId: 'a-1' }).explain('new-checkout')
+    expect(viaAnon.bucket).toBe(bucketOf('new-checkout', 'a-1'))
+    const byOrg = createClient({
+      bootstrap: { schemaVersion: 1, flags: { f: { enabled: true, rules: [{ serve: { rollout: 50, by: 'orgId' } }] } } },
+    })
+    expect(byOrg.forContext({ userId: 'u', orgId: 'acme' }).explain('f').bucket).toBe(bucketOf('f', 'acme'))
+    expect(byOrg.forContext({ userId: 'u' }).explain('f').reason).toBe('DEFAULT')
+  })
+})
+
+describe('split', () => {
+  const config: Config = {
+    schemaVersion: 1,
+    flags: {
+      'checkout-button': {
+        enabled: true,
+        variants: { control: 'blue', treatment: 'green', third: 'red' },
+        offVariant: 'control',
+        rules: [{ serve: { split: { control: 50, treatment: 30, third: 20 } } }],
+      },
+    },
+  }
+
+  it('serves the first variant whose cumulative share exceeds the variant bucket', () => {
+    const c = createClient({ bootstrap: config })
+    for (const u of ids(2000)) {
+      const v = variantBucketOf('checkout-button', u)
+      const expected = v < 5000 ? 'control' : v < 8000 ? 'treatment' : 'third'
+      const e = c.forContext({ userId: u }).explain('checkout-button')
+      expect(e.variant).toBe(expected)
+      expect(e.reason).toBe('SPLIT')
+    }
+  })
+
+  it('splits 50/30/20 within a percent over 20k users', () => {
+    const c = createClient({ bootstrap: config })
+    const counts: Record<string, number> = {}
+    for (const u of ids(20_000)) {
+      const name = c.forContext({ userId: u }).variant('checkout-button').name!
+      counts[name] = (counts[name] ?? 0) + 1
+    }
+    expect(counts.control! / 20_000).toBeCloseTo(0.5, 1)
+    expect(counts.treatment! / 20_000).toBeCloseTo(0.3, 1)
+    expect(counts.third! / 20_000).toBeCloseTo(0.2, 1)
+  })
+
+  it('keeps each user on the same variant when a rollout in front of the split changes', () => {
+    const withRollout = (p: number): Config => ({
+      schemaVersion: 1,
+      flags: {
+        f: {
+          enabled: true,
+          variants: { a: 'A', b: 'B', off: 'none' },
+          rules: [
+            { serve: { rollout: p, variant: 'a' } },
+            { serve: { split: { a: 50, b: 50 } } },
+          ],
+        },
+      },
+    })
+    const at20 = createClient({ bootstrap: withRollout(20) })
+    const at60 = createClient({ bootstrap: withRollout(60) })
+    for (const u of ids(3000)) {
+      const before = at20.forContext({ userId: u }).explain('f')
+      const after = at60.forContext({ userId: u }).explain('f')
+      if (before.ruleIndex === 1 && after.ruleIndex === 1) expect(after.variant).toBe(before.variant)
+      if (before.ruleIndex === 0) expect(after.ruleIndex).toBe(0)
+    }
+  })
+})
