@@ -6,6 +6,10 @@ export { configure, explain, getDefaultClient, isEnabled, value, variant } from 
 export { FlagstageError, ErrorCode, isFlagstageError } from './core/errors.ts'
 export { bucketOf, murmur3, variantBucketOf } from './core/hash.ts'
 export { validateConfig } from './core/validate.ts'
+export { http } from './sources/http.ts'
+export { localStorageCache } from './sources/local-storage-cache.ts'
+export { sse } from './sources/sse.ts'
+export { staticSource } from './sources/static.ts'
 
 export type { FlagstageErrorOptions } from './core/errors.ts'
 export type {
@@ -16,4 +20,8 @@ export type {
 export type {
   ChangeEvent, Client, ClientEvents, ClientOptions, Evaluator, FlagKey, FlagTypes, ImpressionEvent, Status,
 } from './core/client-types.ts'
+export type { HttpOptions } from './sources/http.ts'
+export type { LocalStorageCacheOptions } from './sources/local-storage-cache.ts'
+export type { FetchFunction, HeadersOption, RequestOptions } from './sources/request.ts'
 export type { Cache, CacheEntry, EmitMeta, Source } from './sources/source.ts'
+export type { SseOptions } from './sources/sse.ts'

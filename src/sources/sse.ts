@@ -1,0 +1,149 @@
+import { createParser } from 'eventsource-parser'
+import type { EventSourceMessage } from 'eventsource-parser'
+import { FlagstageError } from '../core/errors.ts'
+import { createBackoff } from './backoff.ts'
+import { http } from './http.ts'
+import type { HttpOptions } from './http.ts'
+import { mergePatch } from './merge-patch.ts'
+import { clampDelay, open, parseJson, read, toError, tooLarge } from './request.ts'
+import type { Source } from './source.ts'
+
+/**
+ * Options of `sse()`. `fetch`, `headers`, `retryBaseMs`, `retryMaxMs` and `random` apply to the
+ * stream and to the fallback requests; `timeoutMs`, `jitter`, `authRetryMs` and
+ * `pauseWhenHidden` to the fallback requests; `maxBytes` to each event and each fallback body.
+ */
+export interface SseOptions extends Omit<HttpOptions, 'pollMs'> {
+  /** JSON URL polled while the stream is down and fetched after a PATCH_MISMATCH. @default url */
+  fallbackUrl?: string
+  /** Poll interval of the fallback while the stream is down. @default 30_000 */
+  fallbackPollMs?: number
+  /** Reconnect when nothing at all (not even a `:` comment) arrives for this long; reported as TIMEOUT. @default 60_000 */
+  idleTimeoutMs?: number
+}
+
+const revisionOf = (document: unknown): unknown => (document as { revision?: unknown } | null)?.revision
+
+/**
+ * Stream configs over server-sent events. An event named `config` (or an unnamed one) carries a
+ * whole config; `patch` carries `{ baseRevision, patch }`, an RFC 7396 merge patch applied to the
+ * last emitted document if its `revision` is `baseRevision` (otherwise PATCH_MISMATCH is reported
+ * and the whole config refetched from `fallbackUrl`). The event `id` is the revision and is sent
+ * back as `Last-Event-ID` on reconnect. While the stream is down the source reconnects with
+ * backoff (at least the server's `retry:`) and polls `fallbackUrl` as JSON.
+ * @example
+ * createClient({ source: sse('https://flags.example.com/stream', { fallbackUrl: 'https://cdn.example.com/flags.json' }) })
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function sse(url: string, options: SseOptions = {}): Source {
+  return {
+    start(emit, fail) {
+      const {
+        fallbackUrl = url, fallbackPollMs = 30_000, idleTimeoutMs = 60_000, maxBytes = 5_242_880,
+        retryBaseMs = 1_000, retryMaxMs = 60_000, random = Math.random,
+      } = options
+      const backoff = createBackoff({ baseMs: retryBaseMs, maxMs: retryMaxMs, random })
+      let last: unknown
+      let lastId: string | undefined
+      let serverRetry = 0
+      let timer: ReturnType<typeof setTimeout> | undefined
+      let current: AbortController | undefined
+      let stopped = false
+      let polling: (() => void) | undefined
+      let refetching: (() => void) | undefined
+
+      const accept = (document: unknown, id?: string): void => {
+        const revision = revisionOf(document)
+        last = document
+        lastId = id ?? (typeof revision === 'string' ? revision : lastId)
+        emit(document, id ? { etag: id } : undefined)
+      }
+      // The fallback reuses http(): same timeouts, size cap, backoff and error reporting.
+      const fetchJson = (pollMs: number, done?: () => void): (() => void) =>
+        http(fallbackUrl, { ...options, pollMs }).start((document) => {
+          done?.()
+          accept(document)
+        }, fail)
+
+      const onEvent = ({ event = 'message', data, id }: EventSourceMessage): void => {
+        backoff.reset()
+        if (event !== 'config' && event !== 'message' && event !== 'patch') return
+        let document: unknown
+        try {
+          document = parseJson(data, `${url} "${event}" event`)
+        } catch (error) {
+          return fail(error as FlagstageError)
+        }
+        if (event === 'patch') {
+          const { baseRevision, patch } = (document ?? {}) as { baseRevision?: unknown; patch?: unknown }
+          if (baseRevision == null || revisionOf(last) !== baseRevision) {
+            fail(new FlagstageError('PATCH_MISMATCH', `Patch for revision ${baseRevision}, have ${revisionOf(last)}: refetching`))
+            refetching ??= fetchJson(0, () => {
+              refetching?.()
+              refetching = undefined
+            })
+            return
+          }
+          document = mergePatch(last, patch)
+        }
+        accept(document, id)
+      }
+
+      const connect = async (): Promise<void> => {
+        const controller = (current = new AbortController())
+        let timedOut = false
+        let idle: ReturnType<typeof setTimeout> | undefined
+        const arm = (): void => {
+          clearTimeout(idle)
+          idle = setTimeout(() => {
+            timedOut = true
+            controller.abort()
+          }, idleTimeoutMs)
+        }
+        // A new parser per connection: an event cut off by a drop is discarded, never emitted.
+        const parser = createParser({
+          onEvent,
+          onRetry: (ms) => (serverRetry = ms),
+          onError: (error) => {
+            if (error.type === 'max-buffer-size-exceeded') throw tooLarge(maxBytes)
+          },
+          maxBufferSize: maxBytes,
+        })
+        try {
+          arm()
+          // fetch, not EventSource: EventSource cannot send headers, use a custom fetch or cap sizes.
+          const res = await open(url, options, { accept: 'text/event-stream', 'last-event-id': lastId }, controller.signal)
+          if (!/^text\/event-stream/.test(res.headers.get('content-type') ?? '')) {
+            throw new FlagstageError('SOURCE_ERROR', `${url} did not answer with text/event-stream`)
+          }
+          polling?.()
+          polling = undefined
+          // Back with Last-Event-ID: the server sends what we missed, so the last config is current.
+          if (last !== undefined) emit(undefined, { notModified: true })
+          await read(res, (text) => {
+            arm()
+            parser.feed(text)
+          })
+          throw new FlagstageError('NETWORK_ERROR', `${url}: stream closed by the server`)
+        } catch (error) {
+          if (stopped) return
+          fail(toError(error, timedOut, url))
+        } finally {
+          clearTimeout(idle)
+          controller.abort()
+        }
+        polling ??= fetchJson(fallbackPollMs)
+        timer = setTimeout(connect, clampDelay(Math.max(serverRetry, backoff.next())))
+      }
+
+      void connect()
+      return () => {
+        stopped = true
+        clearTimeout(timer)
+        current?.abort()
+        polling?.()
+        refetching?.()
+      }
+    },
+  }
+}
