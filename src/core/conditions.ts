@@ -109,10 +109,7 @@ const compileTest = (c: AttrCondition): Test => {
 
 const compileAttr = (c: AttrCondition): Predicate => {
   const read = reader(c.attr)
-  if (c.op === 'exists') {
-    const want = c.value !== false
-    return (context) => (read(context) != null) === want
-  }
+  if (c.op === 'exists') return (context) => read(context) != null
   const test = compileTest(c)
   // notIn / neq are the negation of in / eq, but a missing attribute matches neither.
   const negate = c.op === 'notIn' || c.op === 'neq'
