@@ -1,0 +1,97 @@
+// W5 cold start: construct a client and load a config of 1,000 / 10,000 flags from a JSON string (each SDK's
+// own format, configs/generate.mjs), then evaluate one flag. Timed: parse + validate + compile (whatever the SDK
+// does) + the first evaluation, until the value is in hand (awaiting the SDK's ready signal where it has one).
+//
+// Each SDK and size runs in its own child process (`--expose-gc`), so "first" is a genuinely first load in a
+// process that has imported the SDK but never run it (cold JIT, as at a server's boot), and no SDK's garbage or
+// global state (OpenFeature's singleton, LaunchDarkly's timers) touches another's. After the first load, the same
+// child repeats the load `repeats` times (previous client closed and collected outside the timing) and reports
+// the median: the warm figure. The JSON string is generated before any timing.
+//   node run/w5-cold-start.mjs [--smoke] [--only=flagstage,growthbook]
+import { fileURLToPath } from 'node:url'
+import { SDK_IDS, loadAdapter } from '../adapters/index.mjs'
+import { coldConfigJson, COLD_FLAG } from '../configs/generate.mjs'
+import { median, timeMs } from '../harness.mjs'
+import { runChild } from '../lib/child.mjs'
+import { COLD_CONTEXT } from '../lib/workloads.mjs'
+
+const SELF = fileURLToPath(import.meta.url)
+const BUDGET_MS = 4000
+const FORMAT = { flagstage: 'flagstage', growthbook: 'growthbook', unleash: 'unleash', flagd: 'flagd', openfeature: 'openfeature', launchdarkly: 'launchdarkly' }
+
+const child = async ([id, n, repeats]) => {
+  const adapter = await loadAdapter(id)
+  const json = coldConfigJson(FORMAT[id], Number(n))
+  const prepared = adapter.prepare ? await adapter.prepare(json) : undefined
+  let handle
+  let value
+  const once = async () => {
+    handle = await adapter.load(json, prepared)
+    value = await handle.evaluate(COLD_FLAG, COLD_CONTEXT)
+  }
+  const between = async () => { await handle?.close?.(); handle = undefined; globalThis.gc?.(); globalThis.gc?.() }
+  const [first] = await timeMs(once, 1)
+  const warm = []
+  const budgetEnd = performance.now() + BUDGET_MS
+  for (let i = 0; i < Number(repeats); i++) {
+    if (i >= 3 && performance.now() > budgetEnd) break // slow SDKs: at least 3 warm loads, then stop at the budget
+    await between()
+    warm.push(...(await timeMs(once, 1)))
+  }
+  await between()
+  prepared?.cleanup?.()
+  return { id, version: adapter.version, n: Number(n), bytes: json.length, first, warm, median: warm.length ? median(warm) : first, value }
+}
+
+export const run = async ({ smoke = false, only } = {}) => {
+  const ids = only ?? SDK_IDS
+  const sizes = smoke ? [1000] : [1000, 10000]
+  const results = []
+  for (const n of sizes) {
+    for (const id of ids) {
+      const repeats = smoke ? 0 : n >= 10000 ? 7 : 11
+      results.push({ id, n, ...(await runChild(SELF, [id, String(n), String(repeats)], { nodeFlags: ['--expose-gc'] })) })
+    }
+  }
+  return { results, sizes }
+}
+
+const fmt = (ms) => (ms === undefined ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2))
+
+export const coldStartTable = ({ results, sizes }) => {
+  const ids = [...new Set(results.map((r) => r.id))]
+  const lines = [
+    '### W5 cold start: construct + load N flags from a JSON string + first evaluation (ms)',
+    '',
+    `| SDK | ${sizes.map((n) => `${n.toLocaleString('en-US')} flags: first | warm median | × fastest peer (warm)`).join(' | ')} | config bytes (${sizes.at(-1).toLocaleString('en-US')}) |`,
+    `| --- | ${sizes.map(() => '---: | ---: | ---:').join(' | ')} | ---: |`,
+  ]
+  for (const id of ids) {
+    const cells = sizes.map((n) => {
+      const r = results.find((x) => x.id === id && x.n === n)
+      if (!r || r.error) return `${r?.error ?? 'missing'} | | `
+      const peers = results.filter((x) => x.n === n && !x.error && x.id !== 'flagstage')
+      const best = Math.min(...peers.map((x) => x.median))
+      return `${fmt(r.first)} | ${fmt(r.median)} | ${(r.median / best).toFixed(2)}x`
+    })
+    const big = results.find((x) => x.id === id && x.n === sizes.at(-1))
+    lines.push(`| ${id === 'flagstage' ? '**flagstage**' : id} | ${cells.join(' | ')} | ${big?.bytes ? `${(big.bytes / 1024).toFixed(0)} KiB` : ''} |`)
+  }
+  lines.push('', '"first": the first load in a fresh process (cold JIT); "warm median": median of later loads in the same process.')
+  return lines.join('\n')
+}
+
+if (process.argv[1] === SELF) {
+  const argv = process.argv.slice(2)
+  if (argv[0] === '--child') {
+    try {
+      console.log(JSON.stringify(await child(argv.slice(1))))
+    } catch (err) {
+      console.log(JSON.stringify({ error: String(err?.stack ?? err).split('\n').slice(0, 3).join(' | ') }))
+    }
+    process.exit(0)
+  }
+  const onlyArg = argv.find((a) => a.startsWith('--only='))
+  console.log(coldStartTable(await run({ smoke: argv.includes('--smoke'), only: onlyArg?.slice(7).split(',') })))
+  process.exit(0)
+}
