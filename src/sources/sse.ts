@@ -68,6 +68,8 @@ export function sse(url: string, options: SseOptions = {}): Source {
       const onEvent = ({ event = 'message', data, id }: EventSourceMessage): void => {
         backoff.reset()
         if (event !== 'config' && event !== 'message' && event !== 'patch') return
+        // maxBufferSize only bounds an unfinished event; one that arrived whole is checked here.
+        if (data.length > maxBytes) throw tooLarge(maxBytes)
         let document: unknown
         try {
           document = parseJson(data, `${url} "${event}" event`)
