@@ -1,0 +1,68 @@
+// Shared by the React tests: a source driven by hand, configs, and render counters.
+import type { Config, EmitMeta, FlagConfig, FlagstageError, Source } from 'flagstage'
+
+/** A source the test drives by hand, counting starts and stops. */
+export interface ManualSource {
+  source: Source
+  push(document: unknown, meta?: EmitMeta): void
+  fail(error: FlagstageError): void
+  readonly starts: number
+  readonly stops: number
+}
+
+export const manualSource = (): ManualSource => {
+  let emit: ((document: unknown, meta?: EmitMeta) => void) | undefined
+  let fail: ((error: FlagstageError) => void) | undefined
+  let starts = 0
+  let stops = 0
+  return {
+    source: {
+      start(e, f) {
+        starts++
+        emit = e
+        fail = f
+        return () => {
+          stops++
+          emit = undefined
+          fail = undefined
+        }
+      },
+    },
+    push: (document, meta) => emit?.(document, meta),
+    fail: (error) => fail?.(error),
+    get starts() { return starts },
+    get stops() { return stops },
+  }
+}
+
+const on = (enabled = true): FlagConfig => ({ enabled, rules: [{ serve: 'on' }] })
+
+/** A config with boolean flags `a`, `b`, a string flag `button` and a JSON flag `limits`. */
+export const config = (revision = 'r1', flags: Record<string, FlagConfig> = {}): Config => ({
+  schemaVersion: 1,
+  revision,
+  flags: {
+    a: on(),
+    b: on(false),
+    button: { enabled: true, variants: { control: 'blue', treatment: 'green' }, offVariant: 'control', rules: [{ serve: 'treatment' }] },
+    limits: { enabled: true, variants: { on: { max: 10 }, off: { max: 1 } }, rules: [{ serve: 'on' }] },
+    beta: {
+      enabled: true,
+      rules: [{ if: { attr: 'email', op: 'endsWith', value: '@example.com' }, serve: 'on' }],
+    },
+    ...flags,
+  },
+})
+
+/** Count renders per name: `const renders = counter(); ... renders.hit('A'); renders.get('A')`. */
+export const counter = () => {
+  const counts = new Map<string, number>()
+  return {
+    hit: (name: string) => void counts.set(name, (counts.get(name) ?? 0) + 1),
+    get: (name: string) => counts.get(name) ?? 0,
+    reset: () => counts.clear(),
+  }
+}
+
+/** Let timers and microtasks queued so far run (deferred closes, status re-reads). */
+export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
