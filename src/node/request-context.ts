@@ -1,0 +1,144 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import {
+  explain as defaultExplain,
+  getDefaultClient,
+  isEnabled as defaultIsEnabled,
+  value as defaultValue,
+  variant as defaultVariant,
+} from 'flagstage'
+import type { Client, Context, Evaluator, Explanation, JsonValue } from 'flagstage'
+
+/** What one request (or `withContext` call) carries through AsyncLocalStorage. Internal. */
+export interface RequestStore {
+  readonly context: Context
+  /** The client given to `withContext` / the middleware; undefined = the default client, looked up when read. */
+  readonly client: Client | undefined
+  /** `client.forContext(context)`, made once per request (for the default client: once per default client). */
+  evaluator: Evaluator | undefined
+  /** The client `evaluator` was made from (the default client can be replaced by `configure()`). */
+  owner: Client | undefined
+}
+
+/** Options of `withContext`. */
+export interface WithContextOptions {
+  /**
+   * The client to evaluate with. Defaults to the client of the enclosing `withContext` /
+   * middleware, else the default client from `configure()` (looked up when a flag is read).
+   */
+  client?: Client
+}
+
+// Pure: importing flagstage/node for file() alone leaves nothing behind in a bundle.
+const storage = /* @__PURE__ */ new AsyncLocalStorage<RequestStore>()
+
+/**
+ * Reads the default client through core's top-level functions: before `configure()` they
+ * return defaults and warn once, and never throw.
+ */
+const unconfigured: Evaluator = {
+  isEnabled: (key) => defaultIsEnabled(key),
+  variant: (key) => defaultVariant(key),
+  value: (key, fallback) => defaultValue(key, fallback),
+  explain: (key) => defaultExplain(key),
+  snapshot: () => ({ evaluated: true, revision: undefined, flags: {} }),
+}
+
+/** A store for `context` evaluated with `client` (or, when undefined, the default client). Internal. */
+export const createStore = (context: Context, client: Client | undefined): RequestStore => ({
+  context,
+  client,
+  evaluator: client ? client.forContext(context) : undefined,
+  owner: client,
+})
+
+/** The evaluator of a store, made on first use and cached in the store. Internal. */
+export const evaluatorOf = (store: RequestStore): Evaluator => {
+  const client = store.client ?? getDefaultClient()
+  if (!client) return unconfigured
+  if (store.owner !== client || !store.evaluator) {
+    store.evaluator = client.forContext(store.context)
+    store.owner = client
+  }
+  return store.evaluator
+}
+
+/**
+ * An evaluator over a store whose client is the default one: it follows `configure()` even
+ * when the default client is created or replaced after the request started. Internal.
+ */
+export const deferredEvaluator = (store: RequestStore): Evaluator => ({
+  isEnabled: (key) => evaluatorOf(store).isEnabled(key),
+  variant: (key) => evaluatorOf(store).variant(key),
+  value: (key, fallback) => evaluatorOf(store).value(key, fallback),
+  explain: (key) => evaluatorOf(store).explain(key),
+  snapshot: () => evaluatorOf(store).snapshot(),
+})
+
+/** Run `fn` with `store` as the current request. Internal: for the middleware. */
+export const runWithStore = <R>(store: RequestStore, fn: () => R): R => storage.run(store, fn)
+
+/** The current request's store, if any. Internal. */
+export const currentStore = (): RequestStore | undefined => storage.getStore()
+
+/**
+ * Run `fn` with `context` as the current request's context: `isEnabled()`, `variant()`,
+ * `value()`, `explain()` and `currentFlags()` from `flagstage/node` called anywhere below it
+ * (across `await`, timers and promise chains) evaluate for that context. Contexts of concurrent
+ * calls never mix. Returns what `fn` returns (a promise stays a promise).
+ * @example
+ * await withContext({ userId: req.user.id }, async () => {
+ *   await render()          // deep inside: isEnabled('new-checkout') uses userId
+ * }, { client: flags })
+ */
+export const withContext = <R>(context: Context, fn: () => R, options: WithContextOptions = {}): R =>
+  storage.run(createStore(context, options.client ?? storage.getStore()?.client), fn)
+
+/**
+ * The evaluator for the current request: `req.flags` of the middleware, or `forContext(ctx)` of
+ * the `withContext` call. Outside any request it is the default client itself (its own
+ * context); before `configure()`, an evaluator that serves defaults. Never throws.
+ * @example
+ * res.json({ flags: currentFlags().snapshot() })
+ */
+export const currentFlags = (): Evaluator => {
+  const store = storage.getStore()
+  return store ? evaluatorOf(store) : (getDefaultClient() ?? unconfigured)
+}
+
+/** The context of the current request, or undefined outside `withContext` / the middleware. */
+export const currentContext = (): Context | undefined => storage.getStore()?.context
+
+/**
+ * Whether `key` is on for the current request's context (see `withContext`). Outside a request,
+ * the default client's answer for its own context; false (with a one-time warning) before
+ * `configure()`. Never throws.
+ * @example
+ * if (isEnabled('new-checkout')) return renderNewCheckout()
+ */
+export const isEnabled = (key: string): boolean => {
+  const store = storage.getStore()
+  return store ? evaluatorOf(store).isEnabled(key) : defaultIsEnabled(key)
+}
+
+/** The variant served to the current request: `{ name, value }` (`name` undefined when a default was returned). */
+export const variant = (key: string): { name: string | undefined; value: JsonValue | undefined } => {
+  const store = storage.getStore()
+  return store ? evaluatorOf(store).variant(key) : defaultVariant(key)
+}
+
+/**
+ * The value served to the current request, or `fallback` when the flag is unknown or its value
+ * is not of `fallback`'s type.
+ * @example
+ * const limit = value('max-items', 10)
+ */
+export const value = <V extends JsonValue>(key: string, fallback: V): V => {
+  const store = storage.getStore()
+  return store ? (evaluatorOf(store).value(key, fallback) as V) : defaultValue(key, fallback)
+}
+
+/** Everything about one evaluation for the current request (reason, rule, bucket, revision). */
+export const explain = (key: string): Explanation<JsonValue | undefined> => {
+  const store = storage.getStore()
+  return store ? evaluatorOf(store).explain(key) : defaultExplain(key)
+}

@@ -1,0 +1,36 @@
+import type { Context } from 'flagstage'
+import { warnOnce } from './warn.ts'
+
+/**
+ * Builds the flag context from a request: `(req) => ({ userId: req.user?.id, country: ... })`.
+ * May be async (a session lookup); a throw or rejection is reported once and the request is
+ * evaluated with an empty context (flags serve their anonymous answer), so flags never fail a request.
+ */
+export type ContextFunction<Req> = (request: Req) => Context | Promise<Context>
+
+const failed = (error: unknown): Context => {
+  warnOnce('the context function threw; evaluating this request with an empty context', error)
+  return {}
+}
+
+/**
+ * Call `fn(request)` and pass the context to `then`: synchronously when `fn` is synchronous
+ * (no promise on the hot path), after it settles otherwise. Never throws. Internal.
+ */
+export const resolveContext = <Req>(fn: ContextFunction<Req>, request: Req, then: (context: Context) => void): void => {
+  let context: Context | Promise<Context>
+  try {
+    context = fn(request)
+  } catch (error) {
+    then(failed(error))
+    return
+  }
+  if (context && typeof (context as Promise<Context>).then === 'function') {
+    ;(context as Promise<Context>).then(
+      (resolved) => then(resolved ?? {}),
+      (error: unknown) => then(failed(error)),
+    )
+  } else {
+    then((context as Context | undefined) ?? {})
+  }
+}
