@@ -18,7 +18,7 @@ export type {
   Schedule, SegmentCondition, Serve, Snapshot, SnapshotEntry, SplitServe,
 } from './core/types.ts'
 export type {
-  ChangeEvent, Client, ClientEvents, ClientOptions, Evaluator, FlagKey, FlagTypes, ImpressionEvent, Status,
+  ChangeEvent, Client, ClientEvents, ClientOptions, Evaluator, FlagKey, FlagTypes, ImpressionEvent, Status, ValueOf, Widen,
 } from './core/client-types.ts'
 export type { HttpOptions } from './sources/http.ts'
 export type { LocalStorageCacheOptions } from './sources/local-storage-cache.ts'

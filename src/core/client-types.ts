@@ -11,6 +11,12 @@ export type FlagTypes = Record<string, JsonValue>
 /** Keys of `F` that are strings (flag keys). */
 export type FlagKey<F extends FlagTypes> = Extract<keyof F, string>
 
+/** The type `value(key, fallback)` returns: the flag's type, or the widened fallback's for untyped clients. */
+export type ValueOf<F extends FlagTypes, K extends keyof F, V> = JsonValue extends F[K] ? Widen<V> : F[K]
+
+/** `3` → number, `'a'` → string, `true` → boolean; other types unchanged. */
+export type Widen<V> = V extends string ? string : V extends number ? number : V extends boolean ? boolean : V
+
 /** Options of `createClient` (and `configure`). */
 export interface ClientOptions<F extends FlagTypes = FlagTypes> {
   /** Where configs come from. Without one, the client serves `bootstrap` / `defaults`. */
@@ -20,9 +26,9 @@ export interface ClientOptions<F extends FlagTypes = FlagTypes> {
   /** A config or an evaluated snapshot (SSR) served until the source answers. */
   bootstrap?: Config | Snapshot
   /** Values returned when a flag is unknown or no config is loaded. */
-  defaults?: Partial<F>
+  defaults?: NoInfer<Partial<F>>
   /** Force variants (by name) for tests and QA: `{ 'new-checkout': 'on' }`. */
-  overrides?: Partial<Record<FlagKey<F>, string>>
+  overrides?: NoInfer<Partial<Record<FlagKey<F>, string>>>
   /**
    * Opt-in browser overrides from `?flagstage=flag:variant,other:variant` (remembered in
    * localStorage under `flagstage:overrides`). @default false
@@ -77,7 +83,7 @@ export interface Evaluator<F extends FlagTypes = FlagTypes> {
   /** The variant served: `{ name, value }`; `name` is undefined when a default was returned. */
   variant<K extends FlagKey<F>>(key: K): { name: string | undefined; value: F[K] | undefined }
   /** The value served, or `fallback` when the flag is unknown or its value is not of `fallback`'s type. */
-  value<K extends FlagKey<F>>(key: K, fallback: F[K]): F[K]
+  value<K extends FlagKey<F>, V extends F[K]>(key: K, fallback: V): ValueOf<F, K, V>
   /** Everything about one evaluation. */
   explain<K extends FlagKey<F>>(key: K): Explanation<F[K] | undefined>
   /** Every flag evaluated for this context, without rules: safe to send to a browser. */

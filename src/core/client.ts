@@ -93,7 +93,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     if (closed) return
     lastError = error
     state = store ? 'stale' : 'error'
-    if (!events.has('error')) warnOnce(`${error.code}: ${error.message} (add client.on('error') to handle)`)
+    if (!events.has('error')) warnOnce(`${error.code}: ${error.message} (add client.on('error') to handle)`, undefined, error.code)
     events.emit('error', error)
   }
 

@@ -1,5 +1,5 @@
 import { createClient } from './client.ts'
-import type { Client, ClientOptions, FlagTypes } from './client-types.ts'
+import type { Client, ClientOptions, FlagTypes, Widen } from './client-types.ts'
 import type { Explanation, JsonValue } from './types.ts'
 import { warnOnce } from './warn.ts'
 
@@ -41,10 +41,10 @@ export const variant = (key: string): { name: string | undefined; value: JsonVal
 }
 
 /** `value` on the default client; `fallback` before `configure()`. */
-export const value = <V extends JsonValue>(key: string, fallback: V): V => {
-  if (current) return current.value(key, fallback) as V
+export const value = <V extends JsonValue>(key: string, fallback: V): Widen<V> => {
+  if (current) return current.value(key, fallback) as Widen<V>
   notConfigured(key)
-  return fallback
+  return fallback as Widen<V>
 }
 
 /** `explain` on the default client. */

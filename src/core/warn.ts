@@ -9,9 +9,9 @@ export const isDev = (): boolean => {
   }
 }
 
-/** Warn once per message, in development only. */
-export const warnOnce = (message: string, detail?: unknown): void => {
-  if (!isDev() || seen.has(message)) return
-  seen.add(message)
+/** Warn once per message (or per `key` when given), in development only. */
+export const warnOnce = (message: string, detail?: unknown, key: string = message): void => {
+  if (!isDev() || seen.has(key)) return
+  seen.add(key)
   console.warn(`[flagstage] ${message}`, ...(detail === undefined ? [] : [detail]))
 }
