@@ -6,7 +6,8 @@ import type { TestServer } from '../helpers/server.ts'
 import { record, soon, stopSources } from './record.ts'
 
 const config = (revision: string): object => ({ schemaVersion: 1, revision, flags: {} })
-const fast: HttpOptions = { pollMs: 40, timeoutMs: 500, retryBaseMs: 5, retryMaxMs: 20 }
+// Short intervals keep the suite fast; timeoutMs stays generous so a loaded CI machine does not time out healthy requests.
+const fast: HttpOptions = { pollMs: 40, timeoutMs: 3_000, retryBaseMs: 5, retryMaxMs: 20 }
 const url = (server: TestServer): string => `${server.origin}/flags.json`
 
 /** Fail the first `n` requests with `fault`, then serve `config('ok')`. */
@@ -145,7 +146,7 @@ describe('http()', () => {
       }
       res.end(body.slice(10))
     })
-    const rec = record(http(url(server), { ...fast, timeoutMs: 1_000 }))
+    const rec = record(http(url(server), fast))
     await vi.waitFor(() => expect(rec.docs).toEqual([config('ok')]), soon)
     expect(rec.errors).toEqual([])
   })
@@ -190,9 +191,8 @@ describe('http()', () => {
         req.socket.on('close', () => closed.push(performance.now()))
       }),
     )
-    const rec = record(http(url(server), { ...fast, timeoutMs: 2_000 }))
-    await expectRecovered(rec, 'PAYLOAD_TOO_LARGE')
-    expect(rec.events[0]!.at - server.hits[0]!.at).toBeLessThan(500)
+    const rec = record(http(url(server), fast))
+    await expectRecovered(rec, 'PAYLOAD_TOO_LARGE') // waiting for the body would have been a TIMEOUT
     expect(rec.errors[0]!.message).toMatch(/5242880/)
     await vi.waitFor(() => expect(closed).toHaveLength(1), soon)
   })
@@ -294,10 +294,8 @@ describe('http()', () => {
     await sleep(150)
     expect(server.hits.length).toBe(hidden)
     page.visibilityState = 'visible'
-    const shown = performance.now()
-    page.dispatchEvent(new Event('visibilitychange'))
+    page.dispatchEvent(new Event('visibilitychange')) // no timer is pending: only this can trigger the refresh
     await vi.waitFor(() => expect(server.hits.length).toBe(hidden + 1), soon)
-    expect(server.hits.at(-1)!.at - shown).toBeLessThan(25)
   })
 
   it('polls a hidden page when pauseWhenHidden is false', async () => {
@@ -309,23 +307,24 @@ describe('http()', () => {
 
   it('spreads the polls of 100 clients started together over the jitter window', async () => {
     const server = await startServer((_req, res) => json(res, config('ok'), { etag: '"v1"' }))
-    // Deterministic jitter: client i draws (i + 0.5) / 100, i.e. evenly over 600 ms ± 50%.
+    // Deterministic jitter: client i draws (i + 0.5) / 100, i.e. evenly over 1000 ms ± 50%.
     for (let i = 0; i < 100; i++) {
       const random = (): number => (i + 0.5) / 100
-      record(http(url(server), { ...fast, pollMs: 600, jitter: 0.5, random, headers: { 'x-client': String(i) } }))
+      record(http(url(server), { ...fast, pollMs: 1_000, jitter: 0.5, random, headers: { 'x-client': String(i) } }))
     }
     const hitsOf = (i: number): number[] => server.hits.filter((hit) => hit.headers['x-client'] === String(i)).map((hit) => hit.at)
     const clients = [...Array(100).keys()]
-    await vi.waitFor(() => expect(clients.every((i) => hitsOf(i).length >= 2)).toBe(true), soon)
+    await vi.waitFor(() => expect(clients.every((i) => hitsOf(i).length >= 2)).toBe(true), { ...soon, timeout: 10_000 })
     const arrivals = clients.map((i) => hitsOf(i)[1]!).sort((a, b) => a - b)
     const busiest = Math.max(...arrivals.map((start) => arrivals.filter((at) => at >= start && at < start + 10).length))
-    // Evenly spread over 600 ms that is ~2 per 10 ms; without jitter all 100 arrive within ~100 ms.
-    expect(busiest).toBeLessThanOrEqual(12)
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(450)
-    // Each client waited its own interval: 300 ms for client 0 up to 900 ms for client 99.
+    // Evenly spread over 1 s that is ~1 per 10 ms; without jitter all 100 arrive within ~100 ms
+    // (the time one process takes to serve the first round). 15 leaves room for event-loop stalls.
+    expect(busiest).toBeLessThanOrEqual(15)
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(700)
+    // Each client waited its own interval: 500 ms for client 0 up to 1500 ms for client 99.
     const interval = (i: number): number => hitsOf(i)[1]! - hitsOf(i)[0]!
     expect(interval(0)).toBeLessThan(interval(50))
     expect(interval(50)).toBeLessThan(interval(99))
-    expect(interval(99) - interval(0)).toBeGreaterThan(450)
+    expect(interval(99) - interval(0)).toBeGreaterThan(700)
   })
 })

@@ -45,4 +45,4 @@ export const stopSources = (): void => {
 }
 
 /** vi.waitFor options for fast loopback tests. */
-export const soon = { timeout: 4_000, interval: 5 }
+export const soon = { timeout: 8_000, interval: 5 }

@@ -8,7 +8,7 @@ import { record, soon, stopSources } from './record.ts'
 import type { Recording } from './record.ts'
 
 const config = (revision: string, flags: object = {}): object => ({ schemaVersion: 1, revision, flags })
-const fast: SseOptions = { retryBaseMs: 5, retryMaxMs: 20, fallbackPollMs: 30, timeoutMs: 500, idleTimeoutMs: 2_000 }
+const fast: SseOptions = { retryBaseMs: 5, retryMaxMs: 20, fallbackPollMs: 30, timeoutMs: 3_000, idleTimeoutMs: 3_000 }
 
 /** Start an event stream on `res`. */
 const open = (res: ServerResponse): ServerResponse => {
@@ -188,8 +188,8 @@ describe('sse()', () => {
         req.on('close', () => clearInterval(beat))
       }, () => config('r1')),
     )
-    const rec = start(server, { idleTimeoutMs: 100 })
-    await sleep(400)
+    const rec = start(server, { idleTimeoutMs: 300 })
+    await sleep(700)
     expect(streamHits(server)).toHaveLength(1)
     expect(rec.errors).toEqual([])
   })
