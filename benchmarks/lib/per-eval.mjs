@@ -114,6 +114,15 @@ export const cli = async (workloadId, argv = process.argv.slice(2)) => {
   const smoke = argv.includes('--smoke')
   const onlyArg = argv.find((a) => a.startsWith('--only='))
   const only = onlyArg ? ['floor', ...onlyArg.slice(7).split(',')] : undefined
+  if (argv[0] === '--child') {
+    // run.mjs runs each workload in its own process and reads this JSON line
+    try {
+      console.log(JSON.stringify(await runPerEval(workloadId, { smoke, only })))
+    } catch (err) {
+      console.log(JSON.stringify({ error: String(err?.stack ?? err).split('\n').slice(0, 3).join(' | ') }))
+    }
+    return
+  }
   const res = await runPerEval(workloadId, { smoke, only })
   console.log(perEvalTable(res))
   return res

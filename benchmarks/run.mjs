@@ -1,0 +1,140 @@
+// Runner: `npm run bench` (full, a few minutes) or `npm run bench -- --smoke` (CI: few iterations, < 30 s,
+// no timing assertions; exits 1 only if a semantic check fails or a scenario crashes, so the code cannot rot).
+// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,cold,memory,bundle
+// Prints the markdown report and writes results/latest.md (results/smoke.md for --smoke).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { SDK_IDS, loadAdapters } from './adapters/index.mjs'
+import { runChild } from './lib/child.mjs'
+import { perEvalTable } from './lib/per-eval.mjs'
+import { BENCH_DIR, pkgVersion } from './lib/versions.mjs'
+import { coldStartTable, run as runColdStart } from './run/w5-cold-start.mjs'
+import { memoryTable, run as runMemory } from './run/memory.mjs'
+import { bundleTable, run as runBundles } from './run/bundle-size.mjs'
+
+const argv = process.argv.slice(2)
+const smoke = argv.includes('--smoke')
+const onlyArg = argv.find((a) => a.startsWith('--only='))
+const only = onlyArg ? onlyArg.slice(7).split(',') : undefined
+const skip = new Set((argv.find((a) => a.startsWith('--skip=')) ?? '--skip=').slice(7).split(',').filter(Boolean))
+const started = Date.now()
+const load0 = os.loadavg()
+const problems = []
+const log = (...a) => console.error(...a) // progress on stderr, report on stdout
+
+const PER_EVAL = [
+  ['w1', 'run/w1-plain.mjs'],
+  ['w2', 'run/w2-rollout.mjs'],
+  ['w3', 'run/w3-targeting.mjs'],
+  ['w4', 'run/w4-split.mjs'],
+]
+
+const sections = []
+const perEval = {}
+if (!skip.has('eval')) {
+  for (const [id, file] of PER_EVAL) {
+    log(`[bench] ${id} ...`)
+    const args = [...(smoke ? ['--smoke'] : []), ...(only ? [`--only=${only.join(',')}`] : [])]
+    const res = await runChild(join(BENCH_DIR, file), args, { timeoutMs: smoke ? 60_000 : 600_000 })
+    if (res.error) {
+      problems.push(`${id}: ${res.error}`)
+      sections.push(`### ${id}\n\nfailed: ${res.error}`)
+      continue
+    }
+    perEval[id] = res
+    for (const r of res.rows) if (r.check.startsWith('FAIL')) problems.push(`${id} ${r.name}: ${r.check}`)
+    for (const s of res.skipped) problems.push(`${id}: skipped ${s.id}: ${s.reason}`)
+    sections.push(perEvalTable(res))
+  }
+}
+
+let cold
+if (!skip.has('cold')) {
+  log('[bench] cold start ...')
+  cold = await runColdStart({ smoke, only: only?.filter((id) => SDK_IDS.includes(id)) })
+  for (const r of cold.results) if (r.error) problems.push(`cold start ${r.id} ${r.n}: ${r.error}`)
+  sections.push(coldStartTable(cold))
+}
+
+let memory
+if (!skip.has('memory')) {
+  log('[bench] memory ...')
+  memory = await runMemory({ smoke, only: only?.filter((id) => SDK_IDS.includes(id)) })
+  for (const r of memory.results) if (r.error) problems.push(`memory ${r.id}: ${r.error}`)
+  sections.push(memoryTable(memory))
+}
+
+let bundles
+if (!skip.has('bundle')) {
+  log('[bench] bundle sizes ...')
+  bundles = await runBundles()
+  for (const r of bundles.results) if (r.error) problems.push(`bundle ${r.id}: ${r.error}`)
+  sections.push(bundleTable(bundles))
+}
+
+// ------------------------------------------------------------------ targets (DESIGN section 9)
+const targets = []
+const mark = (ok) => (ok === undefined ? '–' : ok ? 'met' : '**missed**')
+const x = (v, d = 2) => (v === undefined ? '–' : `${v.toFixed(d)}x`)
+for (const [id, res] of Object.entries(perEval)) {
+  const main = res.rows.find((r) => r.group === 'flagstage' && r.primary)
+  if (!main) continue
+  if (id === 'w1') {
+    targets.push(['W1 plain flag within 3x of Map.get', `${x(main.xFloor)} (${main.nsPerOp.toFixed(0)} ns)`, mark(main.xFloor <= 3)])
+  } else {
+    targets.push([`${id.toUpperCase()} within 1.5x of bare murmur3`, `${x(main.xFloor)} (${main.nsPerOp.toFixed(0)} ns)`, mark(main.xFloor <= 1.5)])
+    const speedup = main.xFastestPeer ? 1 / main.xFastestPeer : undefined
+    targets.push([`${id.toUpperCase()} at least 2x faster than the fastest peer (${res.fastestPeerName?.split(' ')[0]})`, `${x(speedup)} faster`, mark(speedup >= 2)])
+  }
+}
+if (cold) {
+  const big = Math.max(...cold.sizes)
+  const fs = cold.results.find((r) => r.id === 'flagstage' && r.n === big && !r.error)
+  const peers = cold.results.filter((r) => r.id !== 'flagstage' && r.n === big && !r.error)
+  if (fs && peers.length) {
+    const best = peers.reduce((a, b) => (b.median < a.median ? b : a))
+    const bestFirst = peers.reduce((a, b) => (b.first < a.first ? b : a))
+    targets.push([`W5 ${big.toLocaleString('en-US')} flags faster than every peer (warm median)`, `${fs.median.toFixed(1)} ms vs ${best.id} ${best.median.toFixed(1)} ms`, mark(fs.median < best.median)])
+    targets.push([`W5 ${big.toLocaleString('en-US')} flags faster than every peer (first load in a fresh process)`, `${fs.first.toFixed(1)} ms vs ${bestFirst.id} ${bestFirst.first.toFixed(1)} ms`, mark(fs.first < bestFirst.first)])
+    targets.push([`W5 ${big.toLocaleString('en-US')} flags under 15 ms (warm median / first)`, `${fs.median.toFixed(1)} / ${fs.first.toFixed(1)} ms`, mark(fs.median < 15 && fs.first < 15)])
+  }
+}
+if (bundles) {
+  const core = bundles.results.find((r) => r.id === 'flagstage' && !r.error)
+  const react = bundles.results.find((r) => r.id === 'flagstage + react' && !r.error)
+  const smallest = bundles.results.filter((r) => r.local === true && !r.base && !r.error && !r.id.startsWith('flagstage')).reduce((a, b) => (!a || b.brotli < a.brotli ? b : a), undefined)
+  if (core) targets.push(['core under 4 kB brotli', `${(core.brotli / 1000).toFixed(2)} kB`, mark(core.brotli < 4000)])
+  if (core && react) targets.push(['flagstage/react under 1 kB on top of core (total under 5 kB)', `+${((react.brotli - core.brotli) / 1000).toFixed(2)} kB (total ${(react.brotli / 1000).toFixed(2)} kB)`, mark(react.brotli - core.brotli < 1000 && react.brotli < 5000)])
+  if (core && smallest) targets.push([`core a third of the smallest local-evaluation peer (${smallest.id} ${(smallest.brotli / 1000).toFixed(2)} kB)`, `${(core.brotli / smallest.brotli).toFixed(2)}x of it`, mark(core.brotli * 3 <= smallest.brotli)])
+}
+
+// ------------------------------------------------------------------ report
+const { adapters } = await loadAdapters()
+const versions = adapters.filter((a) => a.group !== 'floor').map((a) => `${a.pkg} ${a.version}`)
+versions.push(`murmurhash-js ${pkgVersion('murmurhash-js')} (floor)`, `esbuild ${pkgVersion('esbuild')}`)
+const load1 = os.loadavg()
+const header = [
+  `## Benchmarks${smoke ? ' (smoke run: timings meaningless)' : ''}`,
+  '',
+  `- date: ${new Date(started).toISOString()}; took ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  `- machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; load average ${load0[0].toFixed(2)} at start, ${load1[0].toFixed(2)} at end`,
+  `- node ${process.version} (V8 ${process.versions.v8})`,
+  `- versions: ${versions.join(', ')}`,
+  '- method: medians of interleaved runs in one process per workload; ratios are medians of per-round ratios. See benchmarks/README.md.',
+]
+const targetTable = targets.length && !smoke
+  ? ['### DESIGN section 9 targets', '', '| target | flagstage | |', '| --- | --- | --- |', ...targets.map((t) => `| ${t.join(' | ')} |`)].join('\n')
+  : ''
+const report = [header.join('\n'), targetTable, ...sections, problems.length ? `### Problems\n\n${problems.map((p) => `- ${p}`).join('\n')}` : '']
+  .filter(Boolean)
+  .join('\n\n') + '\n'
+console.log(report)
+mkdirSync(join(BENCH_DIR, 'results'), { recursive: true })
+const out = join(BENCH_DIR, 'results', smoke ? 'smoke.md' : 'latest.md')
+if (!only && skip.size === 0) writeFileSync(out, report)
+else writeFileSync(join(BENCH_DIR, 'results', 'partial.md'), report)
+log(`[bench] done in ${((Date.now() - started) / 1000).toFixed(0)} s${problems.length ? `, ${problems.length} problem(s)` : ''}`)
+const fatal = problems.filter((p) => !p.includes('skipped flagstage') || smoke)
+process.exit(smoke && fatal.length ? 1 : 0)
