@@ -356,22 +356,7 @@ const prerequisites = (flags: Obj): void => {
   findCycle(edges, 'prerequisite')
 }
 
-/**
- * Check that `input` is a valid flagstage config (DESIGN section 3) and return it, typed; it is neither
- * copied nor changed. Keys are plain data: `__proto__` or `constructor` are ordinary flag, segment,
- * variant and attribute names. Besides the documented fields, the root may carry `$schema`,
- * `description` and `meta` (an object), and a flag a `description`; any other key is an error, so
- * typos like `"vaule"` are caught. `exists` takes no `value` (wrap it in `not` for "must not exist");
- * split weights must sum to 100 (±0.01). Problems are looked for in a fixed order: root fields,
- * segments, flags in key order, then prerequisites and cycles; the first one found is thrown.
- * @throws {FlagstageError} code `INVALID_CONFIG`, `path` of the first problem (like
- * `flags["new-checkout"].rules[2].if.op`) and a message saying what is wrong and what is expected.
- * @example
- * const config = validateConfig(JSON.parse(text))
- */
-export const validateConfig = (input: unknown): Config => {
-  stack.length = 0
-  dependents = []
+const check = (input: unknown): Config => {
   const root = object(input, 'the config to be an object')
   checkKeys(root, ROOT)
   if (root.schemaVersion !== 1) fail(`unsupported schemaVersion ${show(root.schemaVersion)} (expected 1)`, 'schemaVersion')
@@ -402,8 +387,31 @@ export const validateConfig = (input: unknown): Config => {
     stack.pop()
   }
   prerequisites(flags)
-  segments = {}
-  variants = undefined
-  dependents = []
   return root as unknown as Config
+}
+
+/**
+ * Check that `input` is a valid flagstage config (DESIGN section 3) and return it, typed; it is neither
+ * copied nor changed. Keys are plain data: `__proto__` or `constructor` are ordinary flag, segment,
+ * variant and attribute names. Besides the documented fields, the root may carry `$schema`,
+ * `description` and `meta` (an object), and a flag a `description`; any other key is an error, so
+ * typos like `"vaule"` are caught. `exists` takes no `value` (wrap it in `not` for "must not exist");
+ * split weights must sum to 100 (±0.01). Problems are looked for in a fixed order: root fields,
+ * segments, flags in key order, then prerequisites and cycles; the first one found is thrown.
+ * @throws {FlagstageError} code `INVALID_CONFIG`, `path` of the first problem (like
+ * `flags["new-checkout"].rules[2].if.op`) and a message saying what is wrong and what is expected.
+ * @example
+ * const config = validateConfig(JSON.parse(text))
+ */
+export const validateConfig = (input: unknown): Config => {
+  try {
+    return check(input)
+  } finally {
+    // Drop every reference to the input, valid or not.
+    stack.length = 0
+    segments = {}
+    segmentEdges = undefined
+    variants = undefined
+    dependents = []
+  }
 }
