@@ -6,7 +6,7 @@ import {
   value as defaultValue,
   variant as defaultVariant,
 } from 'flagstage'
-import type { Client, Context, Evaluator, Explanation, JsonValue } from 'flagstage'
+import type { Client, Context, Evaluator } from 'flagstage'
 
 /** What one request (or `withContext` call) carries through AsyncLocalStorage. Internal. */
 export interface RequestStore {
@@ -108,6 +108,8 @@ export const currentFlags = (): Evaluator => {
 /** The context of the current request, or undefined outside `withContext` / the middleware. */
 export const currentContext = (): Context | undefined => storage.getStore()?.context
 
+// Typed as core's top-level functions, so `flagstage` and `flagstage/node` read the same.
+
 /**
  * Whether `key` is on for the current request's context (see `withContext`). Outside a request,
  * the default client's answer for its own context; false (with a one-time warning) before
@@ -115,13 +117,13 @@ export const currentContext = (): Context | undefined => storage.getStore()?.con
  * @example
  * if (isEnabled('new-checkout')) return renderNewCheckout()
  */
-export const isEnabled = (key: string): boolean => {
+export const isEnabled: typeof defaultIsEnabled = (key) => {
   const store = storage.getStore()
   return store ? evaluatorOf(store).isEnabled(key) : defaultIsEnabled(key)
 }
 
 /** The variant served to the current request: `{ name, value }` (`name` undefined when a default was returned). */
-export const variant = (key: string): { name: string | undefined; value: JsonValue | undefined } => {
+export const variant: typeof defaultVariant = (key) => {
   const store = storage.getStore()
   return store ? evaluatorOf(store).variant(key) : defaultVariant(key)
 }
@@ -132,13 +134,13 @@ export const variant = (key: string): { name: string | undefined; value: JsonVal
  * @example
  * const limit = value('max-items', 10)
  */
-export const value = <V extends JsonValue>(key: string, fallback: V): V => {
+export const value: typeof defaultValue = (key, fallback) => {
   const store = storage.getStore()
-  return store ? (evaluatorOf(store).value(key, fallback) as V) : defaultValue(key, fallback)
+  return store ? evaluatorOf(store).value(key, fallback) : defaultValue(key, fallback)
 }
 
 /** Everything about one evaluation for the current request (reason, rule, bucket, revision). */
-export const explain = (key: string): Explanation<JsonValue | undefined> => {
+export const explain: typeof defaultExplain = (key) => {
   const store = storage.getStore()
   return store ? evaluatorOf(store).explain(key) : defaultExplain(key)
 }

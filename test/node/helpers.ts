@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Config } from 'flagstage'
 
 /** E-mails in a segment: they must never leave the server. */
-export const SECRET_EMAILS = ['alice.secret@corp.example', 'bob.hidden@corp.example']
+export const SECRET_EMAILS: string[] = ['alice.secret@corp.example', 'bob.hidden@corp.example']
 
 /**
  * `new-home`: on for the `beta` segment (listed e-mails) and for users with `plan: "pro"`.
