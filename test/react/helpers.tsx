@@ -55,11 +55,17 @@ export const config = (revision = 'r1', flags: Record<string, FlagConfig> = {}):
 })
 
 /** Count renders per name: `const renders = counter(); ... renders.hit('A'); renders.get('A')`. */
-export const counter = () => {
+export interface Counter {
+  hit(name: string): void
+  get(name: string): number
+  reset(): void
+}
+
+export const counter = (): Counter => {
   const counts = new Map<string, number>()
   return {
-    hit: (name: string) => void counts.set(name, (counts.get(name) ?? 0) + 1),
-    get: (name: string) => counts.get(name) ?? 0,
+    hit: (name) => void counts.set(name, (counts.get(name) ?? 0) + 1),
+    get: (name) => counts.get(name) ?? 0,
     reset: () => counts.clear(),
   }
 }
