@@ -4,6 +4,12 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import type { Cache, CacheEntry } from 'flagstage'
 
+/** A `Cache` on disk: `load` is synchronous, `save` resolves once the file is in place. */
+export interface FileCache extends Cache {
+  load(): CacheEntry | undefined
+  save(entry: CacheEntry): Promise<void>
+}
+
 /**
  * Keep the last good config in a JSON file (`{ document, savedAt }`), so the next start of the
  * process evaluates flags before the source answers (give `maxAgeMs` to the client to mark an old
@@ -15,7 +21,7 @@ import type { Cache, CacheEntry } from 'flagstage'
  * createClient({ source: http(url), cache: fileCache('/var/cache/app/flags.json') })
  */
 /* @__NO_SIDE_EFFECTS__ */
-export function fileCache(path: string): Cache {
+export function fileCache(path: string): FileCache {
   const full = resolve(path)
   return {
     load() {

@@ -10,6 +10,7 @@ export { currentContext, currentFlags, explain, isEnabled, value, variant, withC
 
 export type { EvaluatedHandlerOptions } from './evaluated-handler.ts'
 export type { FastifyFlagsOptions, FastifyFlagsPlugin, FastifyInstanceLike, FastifyRequestLike } from './fastify-flags.ts'
+export type { FileCache } from './file-cache.ts'
 export type { FileSourceOptions } from './file-source.ts'
 export type { FlagsMiddleware, FlagsMiddlewareOptions, RequestListener } from './middleware.ts'
 export type { WithContextOptions } from './request-context.ts'
