@@ -1,39 +1,36 @@
 import { createBackoff } from './backoff.ts'
-import { clampDelay, open, parseJson, read, toError, tooLarge } from './request.ts'
+import type { BackoffOptions } from './backoff.ts'
+import { clampDelay, parseJson, read, request, tooLarge } from './request.ts'
 import type { RequestOptions } from './request.ts'
+import type { FlagstageError } from '../core/errors.ts'
 import type { EmitMeta, Source } from './source.ts'
 
 /** Options of `http()`. */
-export interface HttpOptions extends RequestOptions {
-  /** Poll interval in ms; `0` fetches once (errors are still retried until a response arrives). @default 30_000 */
+export interface HttpOptions extends RequestOptions, BackoffOptions {
+  /** Poll interval in ms; `0` fetches once (failures are still retried until a response arrives). @default 30_000 */
   pollMs?: number
   /** Spread of the poll interval, as a fraction: 0.1 waits `pollMs` ±10%, so clients do not synchronise. @default 0.1 */
   jitter?: number
   /** Abort a request (headers and body) that takes longer than this; reported as TIMEOUT. @default 10_000 */
   timeoutMs?: number
-  /** Largest body accepted, in bytes, checked against Content-Length and while streaming. @default 5_242_880 */
+  /** Largest body accepted, in bytes: checked against Content-Length, then while streaming. @default 5_242_880 */
   maxBytes?: number
-  /** First retry delay cap after an error; doubles per failure, full jitter. @default 1_000 */
-  retryBaseMs?: number
-  /** Largest retry delay cap. @default 60_000 */
-  retryMaxMs?: number
-  /** Wait after 401/403 (±jitter): a credential needs a human or a rotation, hammering will not help. @default 300_000 */
+  /** Wait after a 401/403 (±jitter): a credential needs a rotation or a human, hammering will not help. @default 300_000 */
   authRetryMs?: number
-  /** In browsers, skip polls while the page is hidden and refresh when it is shown again. @default true */
+  /** In browsers, skip polls while the page is hidden and refresh as soon as it is shown again. @default true */
   pauseWhenHidden?: boolean
-  /** Randomness for jitter and backoff, in [0, 1). @default Math.random */
-  random?: () => number
 }
 
+// Seconds or an HTTP date; 0 when absent or invalid.
 const retryAfter = (value: string | null): number =>
   value ? (Number(value) * 1000 || Date.parse(value) - Date.now()) || 0 : 0
 
 /**
- * Poll a JSON document over HTTP. Sends `If-None-Match` with the last ETag (a 304 is not
- * re-parsed: it emits `undefined` with `{ notModified: true }`), aborts slow requests, caps the payload, and on any failure reports a
- * `FlagstageError` and retries with exponential backoff and full jitter (honouring
- * `Retry-After`) until stopped. Any content type is parsed as JSON; a body that does not parse
- * is a PARSE_ERROR that names the content type.
+ * Poll a JSON document over HTTP. Sends `If-None-Match` with the last ETag; a 304 is not
+ * re-parsed and emits `undefined` with `{ notModified: true }`. Aborts slow requests, caps the
+ * payload, and on any failure reports a `FlagstageError` and retries with exponential backoff and
+ * full jitter (never sooner than `Retry-After`) until stopped. Any content type is parsed as
+ * JSON; a body that does not parse is a PARSE_ERROR naming the content type.
  * @example
  * createClient({ source: http('https://cdn.example.com/flags.json', { pollMs: 60_000 }) })
  */
@@ -42,10 +39,10 @@ export function http(url: string, options: HttpOptions = {}): Source {
   return {
     start(emit, fail) {
       const {
-        pollMs = 30_000, jitter = 0.1, timeoutMs = 10_000, maxBytes = 5_242_880, retryBaseMs = 1_000,
-        retryMaxMs = 60_000, authRetryMs = 300_000, pauseWhenHidden = true, random = Math.random,
+        pollMs = 30_000, jitter = 0.1, timeoutMs = 10_000, maxBytes = 5_242_880, authRetryMs = 300_000,
+        pauseWhenHidden = true, random = Math.random,
       } = options
-      const backoff = createBackoff({ baseMs: retryBaseMs, maxMs: retryMaxMs, random })
+      const backoff = createBackoff(options)
       const page = pauseWhenHidden && typeof document === 'object' ? document : undefined
       const spread = (ms: number): number => ms * (1 + jitter * (2 * random() - 1))
       let etag: string | undefined
@@ -63,41 +60,32 @@ export function http(url: string, options: HttpOptions = {}): Source {
       }
 
       const poll = async (): Promise<void> => {
-        const controller = (current = new AbortController())
-        let timedOut = false
         let wait: number | undefined = pollMs ? spread(pollMs) : undefined
-        let result: [unknown, EmitMeta | undefined] | undefined
-        const deadline = setTimeout(() => {
-          timedOut = true
-          controller.abort()
-        }, timeoutMs)
+        let result: [unknown, EmitMeta?] | undefined
         try {
-          const res = await open(url, options, { accept: 'application/json', 'if-none-match': etag }, controller.signal)
-          const { headers } = res
-          // 304: nothing to parse; tell the client its config is still current.
-          if (res.status === 304) result = [undefined, { notModified: true }]
-          else {
-            if (Number(headers.get('content-length')) > maxBytes) throw tooLarge(maxBytes)
-            let text = ''
-            await read(res, (chunk) => (text += chunk), maxBytes)
-            const type = headers.get('content-type') ?? 'none'
-            const document = parseJson(text, /json/.test(type) ? url : `${url} (content-type ${type})`)
-            result = [document, (etag = headers.get('etag') ?? undefined) ? { etag } : undefined]
-          }
+          result = await request(
+            url, options, { accept: 'application/json', 'if-none-match': etag }, timeoutMs, (c) => (current = c),
+            async (res): Promise<[unknown, EmitMeta?]> => {
+              const { headers } = res
+              if (res.status === 304) return [undefined, { notModified: true }]
+              if (Number(headers.get('content-length')) > maxBytes) throw tooLarge(maxBytes)
+              let text = ''
+              await read(res, (chunk) => (text += chunk), maxBytes)
+              const type = headers.get('content-type')
+              const document = parseJson(text, /json/.test(type!) ? url : `${url} (${type})`)
+              return (etag = headers.get('etag') ?? undefined) ? [document, { etag }] : [document]
+            },
+          )
           backoff.reset()
         } catch (caught) {
           if (stopped) return
-          const error = toError(caught, timedOut, url)
+          const error = caught as FlagstageError
           const { status } = error
           fail(error)
           wait = Math.max(
             status === 401 || status === 403 ? spread(authRetryMs) : backoff.next(),
-            // HTTP_ERROR carries the Response as its cause
             retryAfter(status ? (error.cause as Response).headers.get('retry-after') : null),
           )
-        } finally {
-          clearTimeout(deadline)
-          controller.abort() // releases an unread body (early PAYLOAD_TOO_LARGE, errors)
         }
         if (stopped) return
         if (wait !== undefined) timer = setTimeout(tick, clampDelay(wait))

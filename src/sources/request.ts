@@ -1,4 +1,4 @@
-// Fetch plumbing shared by http() and sse(): headers, status and body errors. Internal.
+// Fetch plumbing shared by http() and sse(). Internal: not exported from the package entry.
 import { FlagstageError, isFlagstageError } from '../core/errors.ts'
 
 /** Request headers: an object, or a function (possibly async) called before every request. */
@@ -17,22 +17,52 @@ export interface RequestOptions {
   headers?: HeadersOption
 }
 
-/** Make a request. The protocol headers in `extra` (undefined values skipped) win over the user's. */
-export const open = async (
+/**
+ * One request with a deadline. `use` consumes the response and may call `arm()` to restart the
+ * deadline (an idle timeout). Every failure is rethrown as a FlagstageError: HTTP_ERROR for a
+ * status other than 2xx/304 (with the Response as `cause`), TIMEOUT when the deadline passed,
+ * NETWORK_ERROR for anything untyped. The request is always aborted when this settles, and
+ * `track` receives its controller so the source can abort it on stop.
+ */
+export const request = async <T>(
   url: string,
-  options: RequestOptions,
+  { fetch: fetcher = fetch, headers }: RequestOptions,
   extra: Record<string, string | undefined>,
-  signal: AbortSignal,
-): Promise<Response> => {
-  const { fetch: fetcher = fetch, headers } = options
-  const h = new Headers(typeof headers === 'function' ? await headers() : headers)
-  for (const [name, value] of Object.entries(extra)) if (value) h.set(name, value)
-  // Called unbound: `{ fetch: window.fetch }.fetch(...)` would throw "Illegal invocation".
-  const res = await fetcher(url, { headers: h, signal })
-  if (!res.ok && res.status !== 304) {
-    throw new FlagstageError('HTTP_ERROR', `${url} answered HTTP ${res.status}`, { status: res.status, cause: res })
+  ms: number,
+  track: (controller: AbortController) => void,
+  use: (res: Response, arm: () => void) => Promise<T>,
+): Promise<T> => {
+  const controller = new AbortController()
+  let timedOut = false
+  let deadline: ReturnType<typeof setTimeout> | undefined
+  const arm = (): void => {
+    clearTimeout(deadline)
+    deadline = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+    }, ms)
   }
-  return res
+  track(controller)
+  try {
+    arm()
+    const h = new Headers(typeof headers === 'function' ? await headers() : headers)
+    for (const [name, value] of Object.entries(extra)) if (value) h.set(name, value)
+    // Called unbound: `{ fetch: window.fetch }.fetch(...)` would throw "Illegal invocation".
+    const res = await fetcher(url, { headers: h, signal: controller.signal })
+    if (!res.ok && res.status !== 304) {
+      throw new FlagstageError('HTTP_ERROR', `${url}: HTTP ${res.status}`, { status: res.status, cause: res })
+    }
+    return await use(res, arm)
+  } catch (error) {
+    throw timedOut
+      ? new FlagstageError('TIMEOUT', `${url}: no answer in ${ms} ms`, { cause: error })
+      : isFlagstageError(error)
+        ? error
+        : new FlagstageError('NETWORK_ERROR', `${url}: ${(error as Error)?.message}`, { cause: error })
+  } finally {
+    clearTimeout(deadline)
+    controller.abort() // also releases an unread body (errors, early PAYLOAD_TOO_LARGE)
+  }
 }
 
 /**
@@ -52,24 +82,16 @@ export const read = async (res: Response, onText: (text: string) => void, maxByt
 }
 
 export const tooLarge = (maxBytes: number): FlagstageError =>
-  new FlagstageError('PAYLOAD_TOO_LARGE', `Payload larger than maxBytes (${maxBytes})`)
+  new FlagstageError('PAYLOAD_TOO_LARGE', `More than maxBytes (${maxBytes})`)
 
 /** JSON.parse, failing with PARSE_ERROR. */
 export const parseJson = (text: string, what: string): unknown => {
   try {
     return JSON.parse(text)
   } catch (cause) {
-    throw new FlagstageError('PARSE_ERROR', `${what} is not valid JSON`, { cause })
+    throw new FlagstageError('PARSE_ERROR', `${what}: invalid JSON`, { cause })
   }
 }
 
-/** What a failed request becomes: TIMEOUT when our timer aborted it, NETWORK_ERROR for anything not already typed. */
-export const toError = (error: unknown, timedOut: boolean, url: string): FlagstageError =>
-  timedOut
-    ? new FlagstageError('TIMEOUT', `${url} did not answer in time`, { cause: error })
-    : isFlagstageError(error)
-      ? error
-      : new FlagstageError('NETWORK_ERROR', `${url}: ${(error as Error)?.message}`, { cause: error })
-
-/** Keep a delay inside setTimeout's range (a longer one fires at once). */
+/** Keep a delay inside setTimeout's range (a longer one would fire at once). */
 export const clampDelay = (ms: number): number => Math.min(Math.max(ms, 0), 2_147_483_647)

@@ -5,7 +5,7 @@ import { createBackoff } from './backoff.ts'
 import { http } from './http.ts'
 import type { HttpOptions } from './http.ts'
 import { mergePatch } from './merge-patch.ts'
-import { clampDelay, open, parseJson, read, toError, tooLarge } from './request.ts'
+import { clampDelay, parseJson, read, request, tooLarge } from './request.ts'
 import type { Source } from './source.ts'
 
 /**
@@ -38,11 +38,8 @@ const revisionOf = (document: unknown): unknown => (document as { revision?: unk
 export function sse(url: string, options: SseOptions = {}): Source {
   return {
     start(emit, fail) {
-      const {
-        fallbackUrl = url, fallbackPollMs = 30_000, idleTimeoutMs = 60_000, maxBytes = 5_242_880,
-        retryBaseMs = 1_000, retryMaxMs = 60_000, random = Math.random,
-      } = options
-      const backoff = createBackoff({ baseMs: retryBaseMs, maxMs: retryMaxMs, random })
+      const { fallbackUrl = url, fallbackPollMs = 30_000, idleTimeoutMs = 60_000, maxBytes = 5_242_880 } = options
+      const backoff = createBackoff(options)
       let last: unknown
       let lastId: string | undefined
       let serverRetry = 0
@@ -52,17 +49,17 @@ export function sse(url: string, options: SseOptions = {}): Source {
       let polling: (() => void) | undefined
       let refetching: (() => void) | undefined
 
-      const accept = (document: unknown, id?: string): void => {
+      const remember = (document: unknown, id?: string): void => {
         const revision = revisionOf(document)
         last = document
         lastId = id ?? (typeof revision === 'string' ? revision : lastId)
-        emit(document, id ? { etag: id } : undefined)
       }
-      // The fallback reuses http(): same timeouts, size cap, backoff and error reporting.
+      // The fallback reuses http(): same timeouts, size cap, backoff, 304s and error reporting.
       const fetchJson = (pollMs: number, done?: () => void): (() => void) =>
-        http(fallbackUrl, { ...options, pollMs }).start((document) => {
+        http(fallbackUrl, { ...options, pollMs }).start((document, meta) => {
           done?.()
-          accept(document)
+          if (!meta?.notModified) remember(document)
+          emit(document, meta)
         }, fail)
 
       const onEvent = ({ event = 'message', data, id }: EventSourceMessage): void => {
@@ -88,20 +85,11 @@ export function sse(url: string, options: SseOptions = {}): Source {
           }
           document = mergePatch(last, patch)
         }
-        accept(document, id)
+        remember(document, id)
+        emit(document, id ? { etag: id } : undefined)
       }
 
       const connect = async (): Promise<void> => {
-        const controller = (current = new AbortController())
-        let timedOut = false
-        let idle: ReturnType<typeof setTimeout> | undefined
-        const arm = (): void => {
-          clearTimeout(idle)
-          idle = setTimeout(() => {
-            timedOut = true
-            controller.abort()
-          }, idleTimeoutMs)
-        }
         // A new parser per connection: an event cut off by a drop is discarded, never emitted.
         const parser = createParser({
           onEvent,
@@ -112,27 +100,27 @@ export function sse(url: string, options: SseOptions = {}): Source {
           maxBufferSize: maxBytes,
         })
         try {
-          arm()
           // fetch, not EventSource: EventSource cannot send headers, use a custom fetch or cap sizes.
-          const res = await open(url, options, { accept: 'text/event-stream', 'last-event-id': lastId }, controller.signal)
-          if (!/^text\/event-stream/.test(res.headers.get('content-type') ?? '')) {
-            throw new FlagstageError('SOURCE_ERROR', `${url} did not answer with text/event-stream`)
-          }
-          polling?.()
-          polling = undefined
-          // Back with Last-Event-ID: the server sends what we missed, so the last config is current.
-          if (last !== undefined) emit(undefined, { notModified: true })
-          await read(res, (text) => {
-            arm()
-            parser.feed(text)
-          })
-          throw new FlagstageError('NETWORK_ERROR', `${url}: stream closed by the server`)
+          await request(
+            url, options, { accept: 'text/event-stream', 'last-event-id': lastId }, idleTimeoutMs, (c) => (current = c),
+            async (res, arm) => {
+              if (!/^text\/event-stream/.test(res.headers.get('content-type')!)) {
+                throw new FlagstageError('SOURCE_ERROR', `${url}: not text/event-stream`)
+              }
+              polling?.()
+              polling = undefined
+              // Back with Last-Event-ID: the server sends what we missed, so the last config is current.
+              if (last !== undefined) emit(undefined, { notModified: true })
+              await read(res, (text) => {
+                arm() // anything at all, comments included, proves the stream alive
+                parser.feed(text)
+              })
+              throw new FlagstageError('NETWORK_ERROR', `${url}: stream closed`)
+            },
+          )
         } catch (error) {
           if (stopped) return
-          fail(toError(error, timedOut, url))
-        } finally {
-          clearTimeout(idle)
-          controller.abort()
+          fail(error as FlagstageError)
         }
         polling ??= fetchJson(fallbackPollMs)
         timer = setTimeout(connect, clampDelay(Math.max(serverRetry, backoff.next())))

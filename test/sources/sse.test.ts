@@ -143,6 +143,27 @@ describe('sse()', () => {
     expect(streamHits(server).at(-1)?.headers['last-event-id']).toBe('r1') // learned from the fallback
   })
 
+  it('passes the fallback\'s 304s on as { notModified } and still patches on top of the polled config', async () => {
+    let up = false
+    const base = config('r1', { a: { enabled: true } })
+    const server = await startServer((req, res) => {
+      if (req.url === '/stream') {
+        if (!up) return void res.writeHead(503).end()
+        return void open(res).write(event('patch', { baseRevision: 'r1', patch: { revision: 'r2', flags: { b: { enabled: true } } } }, 'r2'))
+      }
+      if (req.headers['if-none-match'] === '"e1"') return void res.writeHead(304).end()
+      json(res, base, { etag: '"e1"' })
+    })
+    const rec = start(server)
+    await vi.waitFor(() => expect(rec.metas.filter((meta) => meta?.notModified).length).toBeGreaterThanOrEqual(2), soon)
+    expect(rec.docs[0]).toEqual(base)
+    expect(rec.metas[0]).toEqual({ etag: '"e1"' })
+    rec.docs.forEach((doc, i) => doc === undefined && expect(rec.metas[i]).toEqual({ notModified: true }))
+    up = true
+    await vi.waitFor(() => expect(rec.docs).toContainEqual(config('r2', { a: { enabled: true }, b: { enabled: true } })), soon)
+    expect(rec.codes()).not.toContain('PATCH_MISMATCH')
+  })
+
   it('recovers from a server restart on the same port', async () => {
     let revision = 'r1'
     const server = await startServer(routes((res) => open(res).write(event('config', config(revision), revision)), () => config(revision)))
