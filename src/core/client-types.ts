@@ -27,13 +27,11 @@ export interface ClientOptions<F extends FlagTypes = FlagTypes> {
   bootstrap?: Config | Snapshot
   /** Values returned when a flag is unknown or no config is loaded. */
   defaults?: NoInfer<Partial<F>>
-  /** Force variants (by name) for tests and QA: `{ 'new-checkout': 'on' }`. */
-  overrides?: NoInfer<Partial<Record<FlagKey<F>, string>>>
   /**
-   * Opt-in browser overrides from `?flagstage=flag:variant,other:variant` (remembered in
-   * localStorage under `flagstage:overrides`). @default false
+   * Force variants (by name) for tests and QA: `{ 'new-checkout': 'on' }`. In browsers, opt in to
+   * `?flagstage=flag:variant` links with `overrides: urlOverrides()`.
    */
-  urlOverrides?: boolean
+  overrides?: NoInfer<Partial<Record<FlagKey<F>, string>>>
   /** Persist the last good config; used at the next start before the source answers. */
   cache?: Cache
   /** A cached config older than this is served, but `status()` reports `stale`. @default Infinity */

@@ -3,7 +3,6 @@ import { compileConfig } from './compile.ts'
 import { createEmitter } from './emitter.ts'
 import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
 import { createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
-import { readUrlOverrides } from './overrides.ts'
 import { unitReader } from './rollout.ts'
 import { isSnapshot, readSnapshot } from './snapshot.ts'
 import type { Context, JsonValue, Snapshot } from './types.ts'
@@ -69,7 +68,6 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   let stop: (() => void) | undefined
 
   const overrides = new Map<string, string>(Object.entries(options.overrides ?? {}) as [string, string][])
-  if (options.urlOverrides) for (const [k, v] of readUrlOverrides()) overrides.set(k, v)
 
   const host: EvaluationHost = {
     store: () => store,

@@ -15,11 +15,16 @@ export const parseOverrides = (text: string): Map<string, string> => {
 }
 
 /**
- * Browser overrides, opt-in with `urlOverrides: true`: `?flagstage=flag:variant,...` sets them and
- * remembers them in localStorage (so they survive navigation); `?flagstage=` clears them.
- * Outside a browser, or when storage is blocked, returns what the URL says (or nothing).
+ * Browser overrides for QA, opt-in: `?flagstage=flag:variant,...` sets them and remembers them in
+ * localStorage (so they survive navigation); `?flagstage=` clears them. Outside a browser, or when
+ * storage is blocked, returns what the URL says (or nothing). A separate import, so apps that do
+ * not use it do not ship it.
+ * @example
+ * createClient({ source, overrides: urlOverrides() })
  */
-export const readUrlOverrides = (): Map<string, string> => {
+export const urlOverrides = (): Record<string, string> => Object.fromEntries(readUrlOverrides())
+
+const readUrlOverrides = (): Map<string, string> => {
   const g = globalThis as { location?: { search?: string }; localStorage?: Storage }
   let text: string | null = null
   try {
