@@ -21,7 +21,7 @@ export const FlagsContext: ReactContext<FlagsContextValue | null> = /* @__PURE__
 export const useFlagsContext = (): FlagsContextValue => {
   const value = useContext(FlagsContext)
   if (!value) {
-    throw new Error('[flagstage] flag hooks and <Feature> need a <FlagsProvider> above them (in tests: <TestFlagsProvider>).')
+    throw new Error('[flagstage] flag hooks need a <FlagsProvider> above them (tests: <TestFlagsProvider>)')
   }
   return value
 }

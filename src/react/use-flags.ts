@@ -25,8 +25,7 @@ const onStatus: Subscribe = (client, onChange) => {
   }
 }
 
-const sameStatus = (a: Status, b: Status): boolean =>
-  a.state === b.state && a.revision === b.revision && a.lastError === b.lastError && a.lastUpdated === b.lastUpdated
+const sameStatus = (a: Status, b: Status): boolean => (Object.keys(a) as (keyof Status)[]).every((k) => a[k] === b[k])
 
 /**
  * The client's status: `{ state, revision, lastUpdated, lastError }` (`client.status()`), for a
