@@ -36,7 +36,10 @@ export type FlagsProviderProps<F extends FlagTypes = FlagTypes> = {
 
 interface Owned {
   client: Client
-  /** The options without source and cache: what the server rendered from `bootstrap`. */
+  /**
+   * The options without source, cache and overrides: what the server rendered from `bootstrap`
+   * (browser-only overrides such as `urlOverrides()` apply right after hydration).
+   */
   view: ClientOptions
   open: () => void
   close: () => void
@@ -47,7 +50,7 @@ interface Owned {
 // The client is created during render, which React may repeat or discard (StrictMode, Suspense),
 // so its source is gated: nothing is opened until `open()`, called from an effect.
 const own = (options: ClientOptions): Owned => {
-  const { source, cache, urlOverrides, ...view } = options
+  const { source, cache, overrides, ...view } = options
   let start: Parameters<Source['start']> | undefined
   let stop: (() => void) | undefined
   const owned: Owned = {

@@ -127,6 +127,15 @@ describe('server rendering and hydration', () => {
     expect(container.querySelector('#seen')?.textContent).toContain('a=true button=green max=10 status=ready@r3')
   })
 
+  it('hydrates without a mismatch when browser-only overrides (e.g. urlOverrides()) apply, then shows them', async () => {
+    const { html } = serverRender()
+    renders = []
+    await hydrate(html, <FlagsProvider options={{ bootstrap: config('r1'), overrides: { a: 'off' }, context }}><App /></FlagsProvider>)
+    expect(errors).toEqual([])
+    expect(renders[0]).toContain('a=true')
+    expect(container.querySelector('#seen')?.textContent).toContain('a=false')
+  })
+
   it('updates the hydrated page when a new config streams in', async () => {
     const { html, snapshot } = serverRender()
     const source = manualSource()
