@@ -98,11 +98,11 @@ export const removeTemp = (): void => {
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Resolve when `check` passes (polling), or fail with its last error after `timeoutMs`. */
-export const eventually = async (check: () => void, timeoutMs = 3000): Promise<void> => {
+export const eventually = async (check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> => {
   const end = Date.now() + timeoutMs
   for (;;) {
     try {
-      return check()
+      return await check()
     } catch (error) {
       if (Date.now() > end) throw error
       await sleep(10)
