@@ -59,7 +59,7 @@ export const runPerEval = async (workloadId, opts = {}) => {
 
   const opt = opts.smoke
     ? { runs: 1, iterations: opts.iterations ?? 2000 }
-    : { runs: opts.runs ?? 7, runMs: opts.runMs ?? 120, warmupMs: opts.warmupMs ?? 250 }
+    : { runs: opts.runs ?? 11, runMs: opts.runMs ?? 100, warmupMs: opts.warmupMs ?? 250 }
   const { rounds } = await measure(entries, { hit: workload.hit, ...opt })
   for (const close of closers) await close?.()
 
