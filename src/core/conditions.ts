@@ -1,4 +1,4 @@
-import { compareSemver, parseSemver } from './semver.ts'
+import { compareSemver, parseSemver, type Semver } from './semver.ts'
 import type { AttrCondition, Condition, Context } from './types.ts'
 
 /** A compiled condition. Never throws: a missing or mistyped attribute simply does not match. */
@@ -7,7 +7,7 @@ export type Predicate = (context: Context) => boolean
 const own = Object.prototype.hasOwnProperty
 
 /** Read an attribute; names that live on Object.prototype (`constructor`, `__proto__` ...) are read as own keys only. */
-const reader = (attr: string): ((context: Context) => unknown) =>
+export const reader = (attr: string): ((context: Context) => unknown) =>
   attr in Object.prototype
     ? (context) => (own.call(context, attr) ? context[attr] : undefined)
     : (context) => context[attr]
@@ -32,78 +32,63 @@ export const asTime = (value: unknown): number | undefined => {
   return Number.isFinite(t) ? t : undefined
 }
 
-/** Test one scalar from the context against the compiled operand. */
-type Test = (value: unknown) => boolean
+const asVersion = (value: unknown): Semver | undefined => (typeof value === 'string' ? parseSemver(value) : undefined)
 
-const compileTest = (c: AttrCondition): Test => {
+type Ordered = [parse: (value: unknown) => unknown, compare: (a: never, b: never) => number, pass: (order: number) => boolean]
+const byNumber = (a: number, b: number): number => a - b
+const lt = (o: number): boolean => o < 0
+const lte = (o: number): boolean => o <= 0
+const gt = (o: number): boolean => o > 0
+const gte = (o: number): boolean => o >= 0
+const eq = (o: number): boolean => o === 0
+
+/** Ordered operators: how to read both sides, how to compare them, which orders pass. */
+const ORDERED: Record<string, Ordered> = {
+  lt: [asNumber, byNumber, lt], lte: [asNumber, byNumber, lte], gt: [asNumber, byNumber, gt], gte: [asNumber, byNumber, gte],
+  before: [asTime, byNumber, lt], after: [asTime, byNumber, gt],
+  semverEq: [asVersion, compareSemver, eq], semverLt: [asVersion, compareSemver, lt], semverLte: [asVersion, compareSemver, lte],
+  semverGt: [asVersion, compareSemver, gt], semverGte: [asVersion, compareSemver, gte],
+}
+
+/** Text operators: (context text, operand text) → match. */
+const TEXT: Record<string, (a: string, b: string) => boolean> = {
+  eq: (a, b) => a === b, neq: (a, b) => a === b,
+  contains: (a, b) => a.includes(b), startsWith: (a, b) => a.startsWith(b), endsWith: (a, b) => a.endsWith(b),
+}
+
+/** Test one scalar from the context against the compiled operand. */
+const compileTest = (c: AttrCondition): ((value: unknown) => boolean) => {
   const lower = c.caseInsensitive === true
-  const text = asText(c.value, lower) ?? ''
-  const compareNumbers = (pass: (a: number, b: number) => boolean): Test => {
-    const b = asNumber(c.value)
+  const ordered = ORDERED[c.op]
+  if (ordered) {
+    const [parse, compare, pass] = ordered
+    const b = parse(c.value)
     return (v) => {
-      const a = asNumber(v)
-      return a !== undefined && b !== undefined && pass(a, b)
+      const a = parse(v)
+      return a !== undefined && b !== undefined && pass(compare(a as never, b as never))
     }
   }
-  const compareTimes = (pass: (a: number, b: number) => boolean): Test => {
-    const b = asTime(c.value)
+  if (c.op === 'matches') {
+    let re: RegExp | undefined
+    try {
+      re = new RegExp(String(c.value), lower ? 'i' : '')
+    } catch {
+      // the validator rejects bad patterns; stay safe anyway
+    }
+    return (v) => typeof v === 'string' && !!re?.test(v)
+  }
+  if (c.op === 'in' || c.op === 'notIn') {
+    const set = new Set((c.values ?? []).map((item) => asText(item, lower)))
     return (v) => {
-      const a = asTime(v)
-      return a !== undefined && b !== undefined && pass(a, b)
+      const a = asText(v, lower)
+      return a !== undefined && set.has(a)
     }
   }
-  const compareVersions = (pass: (order: number) => boolean): Test => {
-    const b = typeof c.value === 'string' ? parseSemver(c.value) : undefined
-    return (v) => {
-      const a = typeof v === 'string' ? parseSemver(v) : undefined
-      return a !== undefined && b !== undefined && pass(compareSemver(a, b))
-    }
-  }
-  const compareText = (pass: (a: string) => boolean): Test => (v) => {
+  const text = TEXT[c.op]
+  const b = asText(c.value, lower) ?? ''
+  return (v) => {
     const a = asText(v, lower)
-    return a !== undefined && pass(a)
-  }
-  switch (c.op) {
-    case 'in':
-    case 'notIn': {
-      const set = new Set<string>()
-      for (const item of c.values ?? []) {
-        const t = asText(item, lower)
-        if (t !== undefined) set.add(t)
-      }
-      return compareText((a) => set.has(a))
-    }
-    case 'eq':
-    case 'neq':
-      return compareText((a) => a === text)
-    case 'contains':
-      return compareText((a) => a.includes(text))
-    case 'startsWith':
-      return compareText((a) => a.startsWith(text))
-    case 'endsWith':
-      return compareText((a) => a.endsWith(text))
-    case 'matches': {
-      let re: RegExp | undefined
-      try {
-        re = new RegExp(String(c.value), lower ? 'i' : '')
-      } catch {
-        re = undefined // the validator rejects bad patterns; stay safe anyway
-      }
-      return (v) => typeof v === 'string' && re !== undefined && re.test(v)
-    }
-    case 'lt': return compareNumbers((a, b) => a < b)
-    case 'lte': return compareNumbers((a, b) => a <= b)
-    case 'gt': return compareNumbers((a, b) => a > b)
-    case 'gte': return compareNumbers((a, b) => a >= b)
-    case 'before': return compareTimes((a, b) => a < b)
-    case 'after': return compareTimes((a, b) => a > b)
-    case 'semverEq': return compareVersions((o) => o === 0)
-    case 'semverLt': return compareVersions((o) => o < 0)
-    case 'semverLte': return compareVersions((o) => o <= 0)
-    case 'semverGt': return compareVersions((o) => o > 0)
-    case 'semverGte': return compareVersions((o) => o >= 0)
-    default:
-      return () => false
+    return a !== undefined && !!text && text(a, b)
   }
 }
 
@@ -117,8 +102,9 @@ const compileAttr = (c: AttrCondition): Predicate => {
     const v = read(context)
     if (v == null) return false
     // A list attribute (roles: ['admin', 'dev']) matches when any element does.
-    const hit = Array.isArray(v) ? v.some(test) : test(v)
-    return negate ? !hit && (!Array.isArray(v) || v.length > 0) : hit
+    const list = Array.isArray(v)
+    const hit = list ? v.some(test) : test(v)
+    return negate ? !hit && (!list || v.length > 0) : hit
   }
 }
 
@@ -127,18 +113,12 @@ const compileAttr = (c: AttrCondition): Predicate => {
  * memoised by the caller). Validation has already rejected unknown operators, references and cycles.
  */
 export const compileCondition = (condition: Condition, segment: (name: string) => Predicate): Predicate => {
-  if ('all' in condition) {
-    const parts = condition.all.map((c) => compileCondition(c, segment))
+  if ('all' in condition || 'any' in condition) {
+    const any = 'any' in condition
+    const parts = (any ? condition.any : condition.all).map((c) => compileCondition(c, segment))
     return (context) => {
-      for (let i = 0; i < parts.length; i++) if (!parts[i]!(context)) return false
-      return true
-    }
-  }
-  if ('any' in condition) {
-    const parts = condition.any.map((c) => compileCondition(c, segment))
-    return (context) => {
-      for (let i = 0; i < parts.length; i++) if (parts[i]!(context)) return true
-      return false
+      for (let i = 0; i < parts.length; i++) if (parts[i]!(context) === any) return any
+      return !any
     }
   }
   if ('not' in condition) {

@@ -1,12 +1,10 @@
 import { BUCKETS, hashFrom, hashPrefix, type HashState } from './hash.ts'
-import { asTime } from './conditions.ts'
+import { asTime, reader } from './conditions.ts'
 import type { Context, Ramp } from './types.ts'
 
 /** Reads a unit id (stickiness) from a context: a non-empty string, or a finite number as its decimal string. */
 export type UnitReader = (context: Context) => string | undefined
 
-const DEFAULT_UNITS = ['userId', 'sessionId', 'anonymousId'] as const
-const own = Object.prototype.hasOwnProperty
 
 const asUnit = (value: unknown): string | undefined =>
   typeof value === 'string' ? (value === '' ? undefined : value)
@@ -15,13 +13,9 @@ const asUnit = (value: unknown): string | undefined =>
 
 /** `by` names the stickiness attribute; without it: userId, then sessionId, then anonymousId. */
 export const unitReader = (by: string | undefined): UnitReader => {
-  if (by === undefined) {
-    const [a, b, c] = DEFAULT_UNITS
-    return (context) => asUnit(context[a]) ?? asUnit(context[b]) ?? asUnit(context[c])
-  }
-  return by in Object.prototype
-    ? (context) => (own.call(context, by) ? asUnit(context[by]) : undefined)
-    : (context) => asUnit(context[by])
+  if (by === undefined) return (context) => asUnit(context.userId) ?? asUnit(context.sessionId) ?? asUnit(context.anonymousId)
+  const read = reader(by)
+  return (context) => asUnit(read(context))
 }
 
 /** Compiled percentage: a threshold in buckets, fixed or rising along a ramp with the clock. */
