@@ -85,6 +85,9 @@ export function sse(url: string, options: SseOptions = {}): Source {
           }
           document = mergePatch(last, patch)
         }
+        // The stream is ahead of a refetch still in flight (a JSON URL behind a CDN may even lag).
+        refetching?.()
+        refetching = undefined
         remember(document, id)
         emit(document, id ? { etag: id } : undefined)
       }

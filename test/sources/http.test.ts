@@ -80,12 +80,12 @@ describe('http()', () => {
     const server = await startServer((req, res) =>
       req.headers.authorization === 'Bearer good' ? json(res, config('ok')) : res.writeHead(status).end(),
     )
-    const rec = record(http(url(server), { ...fast, jitter: 0, authRetryMs: 300, headers: () => ({ authorization: `Bearer ${token}` }) }))
+    const rec = record(http(url(server), { ...fast, jitter: 0, authRetryMs: 200, headers: () => ({ authorization: `Bearer ${token}` }) }))
     await vi.waitFor(() => expect(rec.errors).toHaveLength(1), soon)
     token = 'good'
     await expectRecovered(rec, 'HTTP_ERROR', status)
     const [first, second] = server.hits
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(290)
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(195) // retryMaxMs is only 20
   })
 
   it('waits at least Retry-After seconds after a 429', async () => {
@@ -96,13 +96,19 @@ describe('http()', () => {
   })
 
   it('honours Retry-After given as an HTTP date on a 503', async () => {
+    let wait = 0
     const server = await startServer(
-      faultThenOk(1, (_req, res) => res.writeHead(503, { 'retry-after': new Date(Date.now() + 2_000).toUTCString() }).end()),
+      faultThenOk(1, (_req, res) => {
+        // HTTP dates have whole seconds: take the first second boundary at least 300 ms away.
+        const until = Math.ceil((Date.now() + 300) / 1_000) * 1_000
+        wait = until - Date.now()
+        res.writeHead(503, { 'retry-after': new Date(until).toUTCString() }).end()
+      }),
     )
     const rec = record(http(url(server), fast))
     await expectRecovered(rec, 'HTTP_ERROR', 503)
-    // HTTP dates have whole seconds: 2 s ahead, truncated, is still more than 1 s away.
-    expect(server.hits[1]!.at - server.hits[0]!.at).toBeGreaterThanOrEqual(900)
+    expect(wait).toBeGreaterThanOrEqual(300)
+    expect(server.hits[1]!.at - server.hits[0]!.at).toBeGreaterThanOrEqual(wait - 50) // backoff alone would be < 20 ms
   })
 
   it('reports a refused connection as NETWORK_ERROR and recovers when the server restarts on the same port', async () => {
@@ -307,24 +313,24 @@ describe('http()', () => {
 
   it('spreads the polls of 100 clients started together over the jitter window', async () => {
     const server = await startServer((_req, res) => json(res, config('ok'), { etag: '"v1"' }))
-    // Deterministic jitter: client i draws (i + 0.5) / 100, i.e. evenly over 1000 ms ± 50%.
+    // Deterministic jitter: client i draws (i + 0.5) / 100, i.e. evenly over 600 ms ± 50%.
     for (let i = 0; i < 100; i++) {
       const random = (): number => (i + 0.5) / 100
-      record(http(url(server), { ...fast, pollMs: 1_000, jitter: 0.5, random, headers: { 'x-client': String(i) } }))
+      record(http(url(server), { ...fast, pollMs: 600, jitter: 0.5, random, headers: { 'x-client': String(i) } }))
     }
     const hitsOf = (i: number): number[] => server.hits.filter((hit) => hit.headers['x-client'] === String(i)).map((hit) => hit.at)
     const clients = [...Array(100).keys()]
     await vi.waitFor(() => expect(clients.every((i) => hitsOf(i).length >= 2)).toBe(true), { ...soon, timeout: 10_000 })
     const arrivals = clients.map((i) => hitsOf(i)[1]!).sort((a, b) => a - b)
     const busiest = Math.max(...arrivals.map((start) => arrivals.filter((at) => at >= start && at < start + 10).length))
-    // Evenly spread over 1 s that is ~1 per 10 ms; without jitter all 100 arrive within ~100 ms
+    // Evenly spread over 600 ms that is ~2 per 10 ms; without jitter all 100 arrive within ~100 ms
     // (the time one process takes to serve the first round). 15 leaves room for event-loop stalls.
     expect(busiest).toBeLessThanOrEqual(15)
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(700)
-    // Each client waited its own interval: 500 ms for client 0 up to 1500 ms for client 99.
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(400)
+    // Each client waited its own interval: 300 ms for client 0 up to 900 ms for client 99.
     const interval = (i: number): number => hitsOf(i)[1]! - hitsOf(i)[0]!
     expect(interval(0)).toBeLessThan(interval(50))
     expect(interval(50)).toBeLessThan(interval(99))
-    expect(interval(99) - interval(0)).toBeGreaterThan(700)
+    expect(interval(99) - interval(0)).toBeGreaterThan(400)
   })
 })

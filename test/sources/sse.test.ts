@@ -107,6 +107,19 @@ describe('sse()', () => {
     expect(fallbackHits(server)[0]?.headers.accept).toBe('application/json')
   })
 
+  it('drops a refetch still in flight when the stream delivers a newer config first', async () => {
+    const server = await startServer((req, res) => {
+      if (req.url !== '/stream') return void setTimeout(() => json(res, config('r6-stale')), 150)
+      open(res).write(event('config', config('r1'), 'r1') + event('patch', { baseRevision: 'r5', patch: {} }, 'r6'))
+      setTimeout(() => res.write(event('config', config('r7'), 'r7')), 30)
+    })
+    const rec = start(server)
+    await vi.waitFor(() => expect(rec.docs).toContainEqual(config('r7')), soon)
+    await sleep(250)
+    expect(rec.codes()).toEqual(['PATCH_MISMATCH'])
+    expect(rec.docs).toEqual([config('r1'), config('r7')])
+  })
+
   it('never emits an event cut off by a dropped stream, and resumes with Last-Event-ID', async () => {
     const server = await startServer(
       routes(
@@ -174,8 +187,10 @@ describe('sse()', () => {
     expect(rec.codes()).toContain('NETWORK_ERROR')
     revision = 'r2'
     await server.restart()
-    await vi.waitFor(() => expect(rec.docs).toContainEqual(config('r2')), soon)
-    expect(streamHits(server).at(-1)?.headers['last-event-id']).toBe('r1')
+    await vi.waitFor(() => expect(rec.metas).toContainEqual({ etag: 'r2' }), soon) // from the stream, not the fallback
+    expect(rec.docs).toContainEqual(config('r2'))
+    // Last-Event-ID: r1, or r2 when the fallback poll got there first.
+    expect(['r1', 'r2']).toContain(streamHits(server).at(-1)?.headers['last-event-id'])
   })
 
   it('tells the client its config is current when the stream is back (notModified)', async () => {
