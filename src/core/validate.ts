@@ -17,22 +17,21 @@ const OPERATORS = [
   'in', 'notIn', 'eq', 'neq', 'contains', 'startsWith', 'endsWith', 'matches', 'lt', 'lte', 'gt', 'gte',
   'before', 'after', 'semverEq', 'semverLt', 'semverLte', 'semverGt', 'semverGte', 'exists',
 ]
-const KINDS = ['attr', 'segment', 'all', 'any', 'not'] as const
+const KINDS = ['attr', 'segment', 'all', 'any', 'not']
 const keys = (...k: string[]): ReadonlySet<string> => new Set(k)
 const OPS = keys(...OPERATORS)
 const ROOT = keys('$schema', 'schemaVersion', 'revision', 'description', 'meta', 'segments', 'flags')
 const FLAG = keys('enabled', 'variants', 'offVariant', 'rules', 'salt', 'schedule', 'requires', 'description')
 const RULE = keys('if', 'serve')
-const ROLLOUT = keys('rollout', 'variant', 'by', 'salt')
-const SPLIT = keys('split', 'by', 'salt')
 const SERVE = keys('rollout', 'split', 'variant', 'by', 'salt')
 const RAMP = keys('from', 'to', 'start', 'end')
 const SCHEDULE = keys('from', 'until')
 const PREREQUISITE = keys('flag', 'variant')
-const CONDITION = keys(...KINDS, 'op', 'value', 'values', 'caseInsensitive')
-const KIND_KEYS: Record<(typeof KINDS)[number], ReadonlySet<string>> = {
-  attr: keys('attr', 'op', 'value', 'values', 'caseInsensitive'),
+const ATTR = keys('attr', 'op', 'value', 'values', 'caseInsensitive')
+const KIND_KEYS: Record<string, ReadonlySet<string>> = {
+  '': keys(...KINDS, 'op', 'value', 'values', 'caseInsensitive'), attr: ATTR,
   segment: keys('segment'), all: keys('all'), any: keys('any'), not: keys('not'),
+  rollout: keys('rollout', 'variant', 'by', 'salt'), split: keys('split', 'by', 'salt'),
 }
 // An ISO 8601 date (UTC midnight), or a date-time with a zone: a zone-less time would read differently
 // on every client's clock. Fractions up to nanoseconds, as RFC 3339 tools write them.
@@ -54,18 +53,17 @@ const fail: (message: string, key?: PathSegment) => never = (message, key) => {
 }
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const object = (v: unknown, what: string): Obj => (isObject(v) ? v : fail(`expected ${what}, got ${show(v)}`))
-const checkKeys = (o: Obj, allowed: ReadonlySet<string>, kind?: string): void => {
-  // for-in reuses V8's enum cache (Object.keys copies it); inherited keys are skipped, on the error path only.
+// Objects are read in one for-in pass (V8's enum cache, no lookups of absent keys) that only notes an
+// unexpected own key; this reports the first one, in key order. `kind` names a condition's kind.
+const badKey = (o: Obj, allowed: ReadonlySet<string>, kind?: string): never => {
   for (const k in o) {
     if (allowed.has(k) || !hasOwn.call(o, k)) continue
-    if (kind !== undefined && (KINDS as readonly string[]).includes(k)) {
-      fail(`a condition has exactly one kind, found both "${kind}" and "${k}"`)
-    }
+    if (kind !== undefined && KINDS.includes(k)) fail(`a condition has exactly one kind, found both "${kind}" and "${k}"`)
     fail(`unknown key ${JSON.stringify(k)} ${oneOf(k, allowed)}`, k)
   }
+  return fail('unexpected key')
 }
-const optionalString = (o: Obj, key: string, nonEmpty = false): void => {
-  const v = o[key]
+const string = (v: unknown, key: string, nonEmpty = false): void => {
   if (v !== undefined && (typeof v !== 'string' || (nonEmpty && v === ''))) {
     fail(`expected a${nonEmpty ? ' non-empty' : ''} string, got ${show(v)}`, key)
   }
@@ -124,11 +122,7 @@ const json = (v: unknown, depth: number): void => {
   }
 }
 
-const attrCondition = (c: Obj): void => {
-  const { op, value, values, caseInsensitive: ci } = c
-  if (typeof c.attr !== 'string' || c.attr === '') fail(`expected an attribute name, got ${show(c.attr)}`, 'attr')
-  if (typeof op !== 'string') return fail(`expected an operator ${oneOf('', OPERATORS)}, got ${show(op)}`, 'op')
-  if (!OPS.has(op)) fail(`unknown operator ${show(op)} ${oneOf(op, OPERATORS)}`, 'op')
+const operand = (op: string, value: unknown, values: unknown, ci: unknown): void => {
   if (ci !== undefined && typeof ci !== 'boolean') fail(`expected true or false, got ${show(ci)}`, 'caseInsensitive')
   if (op === 'in' || op === 'notIn') {
     if (value !== undefined) fail(`${op} takes "values" (an array), not "value"`, 'value')
@@ -170,27 +164,47 @@ const attrCondition = (c: Obj): void => {
 const condition = (v: unknown, depth: number): void => {
   if (depth >= MAX_NESTING_DEPTH) fail(`conditions nested deeper than ${MAX_NESTING_DEPTH} levels`)
   const c = object(v, 'a condition (attr + op, segment, all, any or not)')
-  const kind = c.attr !== undefined ? 'attr' : c.segment !== undefined ? 'segment' : c.all !== undefined ? 'all'
-    : c.any !== undefined ? 'any' : c.not !== undefined ? 'not' : undefined
-  if (kind === undefined) {
-    checkKeys(c, CONDITION)
-    return fail('expected a condition: one of attr (with op), segment, all, any or not')
+  let attr: unknown, op: unknown, value: unknown, values: unknown, ci: unknown
+  let ref: unknown, all: unknown, any: unknown, not: unknown
+  let extra = false
+  for (const k in c) {
+    const x = c[k]
+    switch (k) {
+      case 'attr': attr = x; break
+      case 'op': op = x; break
+      case 'value': value = x; break
+      case 'values': values = x; break
+      case 'caseInsensitive': ci = x; break
+      case 'segment': ref = x; break
+      case 'all': all = x; break
+      case 'any': any = x; break
+      case 'not': not = x; break
+      default: extra ||= hasOwn.call(c, k)
+    }
   }
-  checkKeys(c, KIND_KEYS[kind], kind)
-  if (kind === 'attr') return attrCondition(c)
-  const inner = c[kind]
+  const kinds = +(attr !== undefined) + +(ref !== undefined) + +(all !== undefined) + +(any !== undefined) + +(not !== undefined)
+  const kind = attr !== undefined ? 'attr' : ref !== undefined ? 'segment' : all !== undefined ? 'all' : any !== undefined ? 'any' : not !== undefined ? 'not' : ''
+  if (extra || kinds > 1 || (kind !== 'attr' && (op !== undefined || value !== undefined || values !== undefined || ci !== undefined))) badKey(c, KIND_KEYS[kind] as ReadonlySet<string>, kind || undefined)
+  if (kind === '') fail('expected a condition: one of attr (with op), segment, all, any or not')
+  if (kind === 'attr') {
+    if (typeof attr !== 'string' || attr === '') fail(`expected an attribute name, got ${show(attr)}`, 'attr')
+    if (typeof op !== 'string') return fail(`expected an operator ${oneOf('', OPERATORS)}, got ${show(op)}`, 'op')
+    if (!OPS.has(op)) fail(`unknown operator ${show(op)} ${oneOf(op, OPERATORS)}`, 'op')
+    return operand(op, value, values, ci)
+  }
   stack.push(kind)
-  if (kind === 'not') condition(inner, depth + 1)
+  if (kind === 'not') condition(not, depth + 1)
   else if (kind === 'segment') {
-    if (typeof inner !== 'string') fail(`expected a segment name, got ${show(inner)}`)
-    if (!hasOwn.call(segments, inner)) fail(`unknown segment ${show(inner)} ${oneOf(inner, Object.keys(segments))}`)
+    if (typeof ref !== 'string') fail(`expected a segment name, got ${show(ref)}`)
+    if (!hasOwn.call(segments, ref)) fail(`unknown segment ${show(ref)} ${oneOf(ref, Object.keys(segments))}`)
     // While segments are checked, stack[1] is the segment being defined: record the edge for cycles.
-    segmentEdges?.get(stack[1] as string)?.push({ to: inner, at: stack.slice() })
+    segmentEdges?.get(stack[1] as string)?.push({ to: ref, at: stack.slice() })
   } else {
-    if (!Array.isArray(inner) || inner.length === 0) fail(`expected a non-empty array of conditions, got ${show(inner)}`)
-    for (let i = 0; i < inner.length; i++) {
+    const list = kind === 'all' ? all : any
+    if (!Array.isArray(list) || list.length === 0) fail(`expected a non-empty array of conditions, got ${show(list)}`)
+    for (let i = 0; i < list.length; i++) {
       stack.push(i)
-      condition(inner[i], depth + 1)
+      condition(list[i], depth + 1)
       stack.pop()
     }
   }
@@ -201,64 +215,86 @@ const split = (v: unknown): void => {
   stack.push('split')
   const weights = object(v, 'an object of variant weights')
   let sum = 0
-  for (const name of Object.keys(weights)) {
+  let n = 0
+  for (const name in weights) {
+    if (!hasOwn.call(weights, name)) continue
     variant(name, name, '')
     const w = weights[name]
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) fail(`expected a weight >= 0, got ${show(w)}`, name)
     sum += w
+    n++
   }
+  if (n === 0) fail('expected at least one variant weight')
   if (Math.abs(sum - 100) > 0.01 + 1e-9) fail(`weights sum to ${Math.round(sum * 1e6) / 1e6} (expected 100, ±0.01)`)
   stack.pop()
 }
 const serve = (v: unknown): void => {
   if (typeof v === 'string') return variant(v, undefined, '')
   const s = object(v, 'a variant name, { "rollout": ... } or { "split": ... }')
-  const hasRollout = s.rollout !== undefined
-  if (hasRollout === (s.split !== undefined)) {
-    checkKeys(s, SERVE)
+  let rollout: unknown, weights: unknown, name: unknown, by: unknown, salt: unknown
+  let extra = false
+  for (const k in s) {
+    const x = s[k]
+    switch (k) {
+      case 'rollout': rollout = x; break
+      case 'split': weights = x; break
+      case 'variant': name = x; break
+      case 'by': by = x; break
+      case 'salt': salt = x; break
+      default: extra ||= hasOwn.call(s, k)
+    }
+  }
+  const hasRollout = rollout !== undefined
+  if (hasRollout === (weights !== undefined)) {
+    if (extra) badKey(s, SERVE)
     fail(hasRollout ? 'a serve has either "rollout" or "split", not both' : 'expected "rollout" or "split"')
   }
-  checkKeys(s, hasRollout ? ROLLOUT : SPLIT)
-  optionalString(s, 'by', true)
-  optionalString(s, 'salt')
-  if (!hasRollout) return split(s.split)
-  const r = s.rollout
-  if (isObject(r)) {
+  if (extra || (!hasRollout && name !== undefined)) badKey(s, KIND_KEYS[hasRollout ? 'rollout' : 'split'] as ReadonlySet<string>)
+  string(by, 'by', true)
+  string(salt, 'salt')
+  if (!hasRollout) return split(weights)
+  if (isObject(rollout)) {
     stack.push('rollout')
-    checkKeys(r, RAMP)
+    const r = rollout
+    for (const k in r) if (!RAMP.has(k) && hasOwn.call(r, k)) badKey(r, RAMP)
     percent(r.from, 'from', false)
     percent(r.to, 'to', false)
     const start = instant(r.start, 'start')
     if (instant(r.end, 'end') <= start) fail('end must be after start', 'end')
     stack.pop()
-  } else percent(r, 'rollout', true)
-  variant(s.variant, 'variant', 'on')
+  } else percent(rollout, 'rollout', true)
+  variant(name, 'variant', 'on')
 }
-const rule = (r: Obj): void => {
-  checkKeys(r, RULE)
-  if (r.if !== undefined) {
+const rule = (v: unknown): void => {
+  const r = object(v, 'a rule object')
+  let when: unknown, then: unknown
+  for (const k in r) {
+    if (k === 'serve') then = r[k]
+    else if (k === 'if') when = r[k]
+    else if (hasOwn.call(r, k)) badKey(r, RULE)
+  }
+  if (when !== undefined) {
     stack.push('if')
-    condition(r.if, 0)
+    condition(when, 0)
     stack.pop()
   }
-  if (r.serve === undefined) fail('missing (expected a variant name, { "rollout": ... } or { "split": ... })', 'serve')
+  if (then === undefined) fail('missing (expected a variant name, { "rollout": ... } or { "split": ... })', 'serve')
   stack.push('serve')
-  serve(r.serve)
+  serve(then)
   stack.pop()
 }
-const prerequisite = (p: Obj): void => {
-  checkKeys(p, PREREQUISITE)
+const prerequisite = (v: unknown): void => {
+  const p = object(v, 'a prerequisite object')
+  for (const k in p) if (!PREREQUISITE.has(k) && hasOwn.call(p, k)) badKey(p, PREREQUISITE)
   if (typeof p.flag !== 'string' || p.flag === '') fail(`expected a flag key, got ${show(p.flag)}`, 'flag')
-  optionalString(p, 'variant')
+  string(p.variant, 'variant')
 }
-const list = (o: Obj, key: 'rules' | 'requires', each: (item: Obj) => void): void => {
-  const items = o[key]
-  if (items === undefined) return
+const list = (items: unknown, key: string, each: (item: unknown) => void): void => {
   if (!Array.isArray(items)) fail(`expected an array, got ${show(items)}`, key)
   stack.push(key)
   for (let i = 0; i < items.length; i++) {
     stack.push(i)
-    each(object(items[i], key === 'rules' ? 'a rule object' : 'a prerequisite object'))
+    each(items[i])
     stack.pop()
   }
   stack.pop()
@@ -266,36 +302,57 @@ const list = (o: Obj, key: 'rules' | 'requires', each: (item: Obj) => void): voi
 
 const flag = (v: unknown): void => {
   const f = object(v, 'a flag object')
-  checkKeys(f, FLAG)
-  if (typeof f.enabled !== 'boolean') fail(`expected true or false, got ${show(f.enabled)}`, 'enabled')
-  variants = undefined
-  if (f.variants !== undefined) {
-    stack.push('variants')
-    const vs = object(f.variants, 'an object of variant name to value')
-    const names = Object.keys(vs)
-    if (names.length === 0) fail('expected at least one variant (omit "variants" for on/off)')
-    for (const name of names) {
-      stack.push(name)
-      json(vs[name], 0)
-      stack.pop()
+  let enabled: unknown, vs: unknown, off: unknown, rules: unknown
+  let salt: unknown, schedule: unknown, requires: unknown, description: unknown
+  let extra = false
+  for (const k in f) {
+    const x = f[k]
+    switch (k) {
+      case 'enabled': enabled = x; break
+      case 'variants': vs = x; break
+      case 'offVariant': off = x; break
+      case 'rules': rules = x; break
+      case 'salt': salt = x; break
+      case 'schedule': schedule = x; break
+      case 'requires': requires = x; break
+      case 'description': description = x; break
+      default: extra ||= hasOwn.call(f, k)
     }
-    variants = vs
+  }
+  if (extra) badKey(f, FLAG)
+  if (typeof enabled !== 'boolean') fail(`expected true or false, got ${show(enabled)}`, 'enabled')
+  variants = undefined
+  if (vs !== undefined) {
+    stack.push('variants')
+    const o = object(vs, 'an object of variant name to value')
+    let n = 0
+    for (const name in o) {
+      if (!hasOwn.call(o, name)) continue
+      stack.push(name)
+      json(o[name], 0)
+      stack.pop()
+      n++
+    }
+    if (n === 0) fail('expected at least one variant (omit "variants" for on/off)')
+    variants = o
     stack.pop()
   }
-  variant(f.offVariant, 'offVariant', 'off')
-  optionalString(f, 'salt')
-  optionalString(f, 'description')
-  if (f.schedule !== undefined) {
+  if (off !== undefined || variants !== undefined) variant(off, 'offVariant', 'off')
+  string(salt, 'salt')
+  string(description, 'description')
+  if (schedule !== undefined) {
     stack.push('schedule')
-    const s = object(f.schedule, 'an object with from and/or until')
-    checkKeys(s, SCHEDULE)
+    const s = object(schedule, 'an object with from and/or until')
+    for (const k in s) if (!SCHEDULE.has(k) && hasOwn.call(s, k)) badKey(s, SCHEDULE)
     const from = s.from === undefined ? -Infinity : instant(s.from, 'from')
     if (s.until !== undefined && instant(s.until, 'until') <= from) fail('until must be after from', 'until')
     stack.pop()
   }
-  list(f, 'rules', rule)
-  list(f, 'requires', prerequisite)
-  if (f.requires !== undefined) dependents.push(stack[1] as string)
+  if (rules !== undefined) list(rules, 'rules', rule)
+  if (requires !== undefined) {
+    list(requires, 'requires', prerequisite)
+    dependents.push(stack[1] as string)
+  }
 }
 
 // Reports the edge that closes the first cycle met by a depth-first walk in key order.
@@ -358,11 +415,11 @@ const prerequisites = (flags: Obj): void => {
 
 const check = (input: unknown): Config => {
   const root = object(input, 'the config to be an object')
-  checkKeys(root, ROOT)
+  for (const k in root) if (!ROOT.has(k) && hasOwn.call(root, k)) badKey(root, ROOT)
   if (root.schemaVersion !== 1) fail(`unsupported schemaVersion ${show(root.schemaVersion)} (expected 1)`, 'schemaVersion')
-  optionalString(root, 'revision')
-  optionalString(root, '$schema')
-  optionalString(root, 'description')
+  string(root.revision, 'revision')
+  string(root.$schema, '$schema')
+  string(root.description, 'description')
   if (root.meta !== undefined && !isObject(root.meta)) fail(`expected an object, got ${show(root.meta)}`, 'meta')
   stack.push('segments')
   segments = root.segments === undefined ? {} : object(root.segments, 'an object of segment name to condition')

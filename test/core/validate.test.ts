@@ -341,6 +341,8 @@ describe('validateConfig', () => {
       expect(error.path).toBe(`${R}.if`)
       expect(error.message).toContain('found both "attr" and "not"')
       expect(pathOf(when({ all: [{ segment: 's', any: [] }] }, { segments: { s: { attr: 'x', op: 'exists' } } }))).toBe(`${R}.if.all[0]`)
+      expect(pathOf(when({ segment: 's', op: null }, { segments: { s: { attr: 'x', op: 'exists' } } }))).toBe(`${R}.if.op`)
+      expect(pathOf(when({ not: { attr: 'x', op: 'exists' }, value: 1 }))).toBe(`${R}.if.value`)
     })
 
     it('catches typos in condition keys', () => {
