@@ -91,18 +91,13 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     if (closed) return
     lastError = error
     state = store ? 'stale' : 'error'
+    notify()
     if (!events.has('error')) warnOnce(`${error.code}: ${error.message} (add client.on('error') to handle)`, undefined, error.code)
     events.emit('error', error)
   }
 
-  /** Tell subscribers, and `change` listeners which keys changed, after anything that may alter evaluations. */
-  const announce = (): void => {
-    if (events.has('change')) {
-      const next = snapshotOf(host, context)
-      const keys = changedKeys(view, next)
-      view = next
-      if (keys.length) events.emit('change', { keys, revision: store?.revision })
-    }
+  /** Tell subscribers (useSyncExternalStore) that evaluations or status may have changed. */
+  const notify = (): void => {
     for (const listener of [...subscribers]) {
       try {
         listener()
@@ -110,6 +105,17 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
         warnOnce('a subscriber threw; other subscribers still ran', error)
       }
     }
+  }
+
+  /** After anything that may alter evaluations: `change` with the keys that changed, subscribers, the timer. */
+  const announce = (): void => {
+    if (events.has('change')) {
+      const next = snapshotOf(host, context)
+      const keys = changedKeys(view, next)
+      view = next
+      if (keys.length) events.emit('change', { keys, revision: store?.revision })
+    }
+    notify()
     schedule()
   }
 
@@ -149,28 +155,31 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   }
 
   const receive = (document: unknown, meta?: EmitMeta): void => {
-    if (closed) return
-    if (meta?.notModified) {
-      if (!store) return
-    } else {
-      let next: Store
+    if (closed || (meta?.notModified && !store)) return
+    let next: Store | undefined
+    if (!meta?.notModified) {
       try {
         next = loadDocument(document)
       } catch (error) {
         fail(toFlagstageError(error, ErrorCode.INVALID_CONFIG))
         return
       }
+    }
+    // Status first, so subscribers notified below already read the new status.
+    confirmed = true
+    lastUpdated = now()
+    lastError = undefined
+    state = 'ready'
+    if (next) {
       install(next)
       const cache = options.cache
       if (cache) {
         const entry: CacheEntry = { document, savedAt: now() }
         Promise.resolve().then(() => cache.save(entry)).catch((error: unknown) => fail(toFlagstageError(error, ErrorCode.CACHE_ERROR)))
       }
+    } else {
+      notify() // a 304: the config is confirmed current; only the status changed
     }
-    confirmed = true
-    lastUpdated = now()
-    lastError = undefined
-    state = 'ready'
     markReady()
   }
 

@@ -74,9 +74,7 @@ describe('useFlagsStatus', () => {
     expect(screen.getByText('ready')).toBeTruthy()
   })
 
-  // Core sets status after notifying subscribers and not at all on a 304 (notModified): see the React
-  // adapter report. When core notifies on every status change this starts passing: drop `.fails`.
-  it.fails('recovers to ready on a 304 after an error (needs core to notify subscribers on status changes)', async () => {
+  it('recovers to ready on a 304 after an error (core notifies subscribers on every status change)', async () => {
     const source = manualSource()
     const client = createClient({ source: source.source })
     client.on('error', () => {})
