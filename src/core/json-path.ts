@@ -26,15 +26,15 @@ export const formatPath = (segments: readonly PathSegment[]): string => {
 }
 
 /**
- * Describe a value for a message: strings quoted (cut at 40 characters), `an object`, `an array`,
- * `null`, `nothing` for undefined.
+ * Describe a value for a message: strings quoted (cut at 40 characters), `an object`, `an array`
+ * (`an empty array`), `null`, `nothing` for undefined.
  * @example
  * `expected true or false, got ${describeValue('yes')}` // 'expected true or false, got "yes"'
  */
 export const describeValue = (v: unknown): string => {
   if (v === undefined) return 'nothing'
   if (v === null) return 'null'
-  if (Array.isArray(v)) return 'an array'
+  if (Array.isArray(v)) return v.length === 0 ? 'an empty array' : 'an array'
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)
   return typeof v === 'object' ? 'an object' : String(v)
 }
@@ -64,6 +64,7 @@ const distance = (a: string, b: string): number => {
 /**
  * `(expected one of a, b, c; did you mean "b"?)`: lists up to 20 choices, and suggests the closest one
  * when `got` is a likely typo of it (case-insensitive edit distance up to a third of its length).
+ * With no choices at all: `(there are none)`.
  * @example
  * expectedOneOf('vaule', ['attr', 'op', 'value']) // '(expected one of attr, op, value; did you mean "value"?)'
  */
@@ -75,6 +76,7 @@ export const expectedOneOf = (got: string, choices: Iterable<string>): string =>
     const d = distance(got.toLowerCase(), choice.toLowerCase())
     if (d < bestDistance) [best, bestDistance] = [choice, d]
   }
+  if (all.length === 0) return '(there are none)'
   const shown = all.length > 20 ? `${all.slice(0, 20).join(', ')}, ...` : all.join(', ')
   return `(expected one of ${shown}${best === undefined ? '' : `; did you mean ${JSON.stringify(best)}?`})`
 }

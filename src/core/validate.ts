@@ -55,13 +55,12 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const object = (v: unknown, what: string): Obj => (isObject(v) ? v : fail(`expected ${what}, got ${show(v)}`))
 // Objects are read in one for-in pass (V8's enum cache, no lookups of absent keys) that only notes an
 // unexpected own key; this reports the first one, in key order. `kind` names a condition's kind.
-const badKey = (o: Obj, allowed: ReadonlySet<string>, kind?: string): never => {
+const badKey = (o: Obj, allowed: ReadonlySet<string>, kind?: string): void => {
   for (const k in o) {
     if (allowed.has(k) || !hasOwn.call(o, k)) continue
     if (kind !== undefined && KINDS.includes(k)) fail(`a condition has exactly one kind, found both "${kind}" and "${k}"`)
     fail(`unknown key ${JSON.stringify(k)} ${oneOf(k, allowed)}`, k)
   }
-  return fail('unexpected key')
 }
 const string = (v: unknown, key: string, nonEmpty = false): void => {
   if (v !== undefined && (typeof v !== 'string' || (nonEmpty && v === ''))) {
@@ -188,7 +187,7 @@ const condition = (v: unknown, depth: number): void => {
   if (kind === '') fail('expected a condition: one of attr (with op), segment, all, any or not')
   if (kind === 'attr') {
     if (typeof attr !== 'string' || attr === '') fail(`expected an attribute name, got ${show(attr)}`, 'attr')
-    if (typeof op !== 'string') return fail(`expected an operator ${oneOf('', OPERATORS)}, got ${show(op)}`, 'op')
+    if (typeof op !== 'string') return fail(`${op === undefined ? 'missing' : `got ${show(op)}`} ${oneOf('', OPERATORS)}`, 'op')
     if (!OPS.has(op)) fail(`unknown operator ${show(op)} ${oneOf(op, OPERATORS)}`, 'op')
     return operand(op, value, values, ci)
   }
@@ -416,7 +415,8 @@ const prerequisites = (flags: Obj): void => {
 const check = (input: unknown): Config => {
   const root = object(input, 'the config to be an object')
   for (const k in root) if (!ROOT.has(k) && hasOwn.call(root, k)) badKey(root, ROOT)
-  if (root.schemaVersion !== 1) fail(`unsupported schemaVersion ${show(root.schemaVersion)} (expected 1)`, 'schemaVersion')
+  const version = root.schemaVersion
+  if (version !== 1) fail(`${version === undefined ? 'missing' : `unsupported schemaVersion ${show(version)}`} (expected 1)`, 'schemaVersion')
   string(root.revision, 'revision')
   string(root.$schema, '$schema')
   string(root.description, 'description')

@@ -58,6 +58,11 @@ describe('validateConfig', () => {
       expect(pathOf({ schemaVersion, flags: {} })).toBe('schemaVersion')
     })
 
+    it('says whether schemaVersion is missing or unsupported', () => {
+      expect(problem({ flags: {} }).message).toBe('schemaVersion: missing (expected 1)')
+      expect(problem({ schemaVersion: 2, flags: {} }).message).toBe('schemaVersion: unsupported schemaVersion 2 (expected 1)')
+    })
+
     it('rejects a revision that is not a string', () => {
       expect(pathOf({ schemaVersion: 1, revision: 42, flags: {} })).toBe('revision')
     })
@@ -365,12 +370,18 @@ describe('validateConfig', () => {
       expect(pathOf(when({ attr: 'x', op, value: 1 }))).toBe(`${R}.if.op`)
     })
 
+    it('says when the operator is missing', () => {
+      expect(problem(when({ attr: 'x', value: 1 })).message).toMatch(/\.if\.op: missing \(expected one of in, notIn, /)
+    })
+
     it.each(['', 1, null])('rejects attr %j', (attr) => {
       expect(pathOf(when({ attr, op: 'exists' }))).toBe(`${R}.if.attr`)
     })
 
     it('rejects an op without attr as a condition of no kind', () => {
-      expect(pathOf(when({ op: 'exists' }))).toBe(`${R}.if`)
+      const error = problem(when({ op: 'exists' }))
+      expect(error.path).toBe(`${R}.if`)
+      expect(error.message).toContain('expected a condition: one of attr (with op), segment, all, any or not')
     })
 
     it('requires a values array of strings, numbers or booleans for in and notIn', () => {
@@ -472,6 +483,10 @@ describe('validateConfig', () => {
       const error = problem(when({ segment: 'betta' }, { segments: { beta: staff } }))
       expect(error.path).toBe(`${R}.if.segment`)
       expect(error.message).toContain('unknown segment "betta" (expected one of beta; did you mean "beta"?)')
+    })
+
+    it('says there are no segments when none are defined', () => {
+      expect(problem(when({ segment: 'beta' })).message).toBe(`${R}.if.segment: unknown segment "beta" (there are none)`)
     })
 
     it('rejects a reference to an unknown segment from a segment', () => {
@@ -643,7 +658,8 @@ describe('formatPath', () => {
 
 describe('describeValue', () => {
   it('describes what was found', () => {
-    expect([undefined, null, [], {}, 'x', 1, true].map(describeValue)).toEqual(['nothing', 'null', 'an array', 'an object', '"x"', '1', 'true'])
+    expect([undefined, null, [], [1], {}, 'x', 1, true].map(describeValue))
+      .toEqual(['nothing', 'null', 'an empty array', 'an array', 'an object', '"x"', '1', 'true'])
     expect(describeValue('x'.repeat(50))).toBe(`"${'x'.repeat(40)}…"`)
   })
 })
@@ -656,6 +672,10 @@ describe('expectedOneOf', () => {
 
   it('suggests nothing when no choice is close', () => {
     expect(expectedOneOf('colour', ['on', 'off'])).toBe('(expected one of on, off)')
+  })
+
+  it('says so when there is nothing to choose from', () => {
+    expect(expectedOneOf('beta', [])).toBe('(there are none)')
   })
 
   it('shows at most 20 choices', () => {
