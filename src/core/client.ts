@@ -90,7 +90,8 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   const fail = (error: FlagstageError): void => {
     if (closed) return
     lastError = error
-    state = store ? 'stale' : 'error'
+    // A patch for a revision we don't have is mended by the source (it refetches): not a reason to go stale.
+    if (error.code !== ErrorCode.PATCH_MISMATCH) state = store ? 'stale' : 'error'
     notify()
     if (!events.has('error')) warnOnce(`${error.code}: ${error.message} (add client.on('error') to handle)`, undefined, error.code)
     events.emit('error', error)
