@@ -20,7 +20,12 @@ export type Operator =
   | 'lt' | 'lte' | 'gt' | 'gte' | 'before' | 'after'
   | 'semverEq' | 'semverLt' | 'semverLte' | 'semverGt' | 'semverGte' | 'exists'
 
-/** Compare one context attribute. `value` for single-operand operators, `values` for `in` / `notIn`. */
+/**
+ * Compare one context attribute. `values` (strings, numbers, booleans) for `in` / `notIn`; no operand for
+ * `exists` (wrap it in `not` for "must not exist"); `value` for the others: a finite number for
+ * `lt`/`lte`/`gt`/`gte`, an ISO 8601 instant or epoch milliseconds for `before`/`after`, a version for
+ * `semver*`, a regex of at most 256 characters for `matches`, a string, number or boolean otherwise.
+ */
 export interface AttrCondition {
   attr: string
   op: Operator
@@ -39,7 +44,10 @@ export interface NotCondition { not: Condition }
 /** A targeting condition: attribute test, segment reference, or a boolean combination. */
 export type Condition = AttrCondition | SegmentCondition | AllCondition | AnyCondition | NotCondition
 
-/** A percentage that rises linearly from `from` to `to` between `start` and `end` (ISO 8601 instants). */
+/**
+ * A percentage that moves linearly from `from` to `to` between `start` and `end` (ISO 8601 dates, or
+ * date-times with a zone; `end` after `start`).
+ */
 export interface Ramp {
   from: number
   to: number
@@ -56,7 +64,7 @@ export interface RolloutServe {
   salt?: string
 }
 
-/** Split units between variants by weight (weights need not sum to 100; they are normalised). */
+/** Split units between variants by weight: percentages (>= 0) that must sum to 100 (±0.01). */
 export interface SplitServe {
   split: Record<string, number>
   by?: string
@@ -72,7 +80,7 @@ export interface Rule {
   serve: Serve
 }
 
-/** A flag is off before `from` and after `until` (ISO 8601 instants). */
+/** A flag is off before `from` and after `until` (ISO 8601 dates, or date-times with a zone; `until` after `from`). */
 export interface Schedule {
   from?: string
   until?: string
@@ -101,7 +109,10 @@ export interface FlagConfig {
   description?: string
 }
 
-/** The whole config document a source delivers. */
+/**
+ * The whole config document a source delivers. `validateConfig` also accepts `$schema` and
+ * `description` (strings) and `meta` (an object) at the root, for tooling; any other key is an error.
+ */
 export interface Config {
   schemaVersion: 1
   /** Opaque; changes on every edit. */
