@@ -73,6 +73,7 @@ export const runPerEval = async (workloadId, opts = {}) => {
     primary: !!e.primary,
     version: e.version,
     nsPerOp: e.nsPerOp,
+    wallNsPerOp: e.wallNsPerOp,
     min: e.min,
     max: e.max,
     iters: e.iters,
@@ -96,15 +97,15 @@ export const perEvalTable = (res) => {
   const lines = [
     `### ${res.workload.title}`,
     '',
-    `| SDK / call | ns/op (median) | min–max | × floor (${res.floorName?.replace('floor: ', '') ?? '–'}) | × fastest peer | result over 10,000 contexts | check | same as spec |`,
-    '| --- | ---: | ---: | ---: | ---: | --- | --- | ---: |',
+    `| SDK / call | ns/op (CPU, median) | min–max | wall ns/op | × floor (${res.floorName?.replace('floor: ', '') ?? '–'}) | × fastest peer | result over 10,000 contexts | check | same as spec |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: |',
   ]
   for (const r of res.rows) {
     const name = r.group === 'flagstage' && r.primary ? `**${r.name}**` : r.name
-    lines.push(`| ${name} | ${fmtNs(r.nsPerOp)} | ${fmtNs(r.min)}–${fmtNs(r.max)} | ${fmtX(r.xFloor)} | ${fmtX(r.xFastestPeer)} | ${r.sharesText} | ${r.check} | ${r.agreement === undefined ? '' : `${(r.agreement * 100).toFixed(1)}%`} |`)
+    lines.push(`| ${name} | ${fmtNs(r.nsPerOp)} | ${fmtNs(r.min)}–${fmtNs(r.max)} | ${fmtNs(r.wallNsPerOp)} | ${fmtX(r.xFloor)} | ${fmtX(r.xFastestPeer)} | ${r.sharesText} | ${r.check} | ${r.agreement === undefined ? '' : `${(r.agreement * 100).toFixed(1)}%`} |`)
   }
   if (res.skipped.length) lines.push('', ...res.skipped.map((s) => `- skipped ${s.id}: ${s.reason}`))
-  lines.push('', `Fastest peer: ${res.fastestPeerName ?? '–'}. Ratios are medians of per-round ratios (same round, same process).` +
+  lines.push('', `Fastest peer: ${res.fastestPeerName ?? '–'}. ns/op is CPU time per evaluation; ratios are medians of per-round ratios of CPU time (same round, same process).` +
     (res.specFloorName ? ` "same as spec": share of users for whom the row returns exactly what \`${res.specFloorName}\` returns (DESIGN section 4 bucketing); only flagstage and the hand-written OpenFeature evaluators are meant to match.` : ''))
   return lines.join('\n')
 }
