@@ -644,6 +644,21 @@ describe('validateConfig', () => {
   })
 })
 
+describe('validateConfig at scale', () => {
+  it('validates 10,000 flags without superlinear work (a generous bound that only a quadratic bug breaks)', () => {
+    const many: Json = {}
+    for (let i = 0; i < 10_000; i++) {
+      many[`flag-${i}`] = i % 3 === 0
+        ? { enabled: true, rules: [{ if: { attr: 'country', op: 'in', values: ['US', 'CA'] }, serve: { rollout: 25 } }] }
+        : { enabled: i % 2 === 0, requires: i > 0 ? [{ flag: `flag-${i - 1}` }] : [] }
+    }
+    const config = JSON.parse(JSON.stringify(flags(many)))
+    const started = performance.now()
+    expect(validateConfig(config)).toBe(config)
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+})
+
 describe('formatPath', () => {
   it('formats identifiers with dots, other keys in brackets, and indices as [n]', () => {
     expect(formatPath(['flags', 'new-checkout', 'rules', 2, 'if', 'op'])).toBe('flags["new-checkout"].rules[2].if.op')
