@@ -8,9 +8,9 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 /** Attributes of the user/request a flag is evaluated for. Unknown keys are allowed. */
 export interface Context {
-  userId?: string | number
-  sessionId?: string | number
-  anonymousId?: string | number
+  userId?: string | number | undefined
+  sessionId?: string | number | undefined
+  anonymousId?: string | number | undefined
   [attribute: string]: unknown
 }
 
