@@ -32,7 +32,7 @@ describe('<Feature>', () => {
     expect(screen.getByText('not control')).toBeTruthy()
   })
 
-  it('hides the feature when the kill switch is thrown, without re-rendering the children before', () => {
+  it('leaves its children alone when other flags change, and hides them when the kill switch is thrown', () => {
     const source = manualSource()
     const client = createClient({ bootstrap: config(), source: source.source })
     const renders = counter()

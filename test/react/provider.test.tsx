@@ -105,7 +105,7 @@ describe('FlagsProvider with options', () => {
     await tick()
   })
 
-  it('starts nothing while rendering on the server or in a render that never commits', () => {
+  it('starts nothing for a render that never commits (a suspended first render)', () => {
     const source = manualSource()
     // A render React throws away (StrictMode's extra render, a suspended first render) creates a client but opens nothing.
     const Boom = (): ReactNode => { throw new Promise(() => {}) }
