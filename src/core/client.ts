@@ -2,7 +2,7 @@ import type { Client, ClientEvents, ClientOptions, FlagTypes, Status } from './c
 import { compileConfig } from './compile.ts'
 import { createEmitter } from './emitter.ts'
 import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
-import { createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
+import { contextEvaluator, createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
 import { unitReader } from './rollout.ts'
 import { isSnapshot, readSnapshot } from './snapshot.ts'
 import type { Context, JsonValue, Snapshot } from './types.ts'
@@ -82,7 +82,9 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     if (seen.has(id)) return
     if (seen.size >= MAX_IMPRESSIONS) seen.clear()
     seen.add(id)
-    events.emit('impression', { key, variant: r.variant, value: r.value ?? null, reason: r.reason, unit })
+    const event = { key, variant: r.variant, value: r.value ?? null, reason: r.reason, unit }
+    // Delivered in a microtask: a listener that evaluates flags cannot disturb the read in progress.
+    queueMicrotask(() => events.emit('impression', event))
   }
 
   const status = (): Status => ({ state, lastUpdated, lastError, revision: store?.revision })
@@ -229,7 +231,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     queueMicrotask(markReady)
   }
 
-  const self = createEvaluator<F>(host, () => context, true)
+  const self = createEvaluator<F>(host, () => context)
 
   return {
     ...self,
@@ -274,7 +276,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       announce()
     },
     getContext: () => context,
-    forContext: (ctx) => createEvaluator<F>(host, () => ctx ?? {}, false),
+    forContext: (ctx) => contextEvaluator<F>(host, ctx),
     close: () => {
       if (closed) return
       closed = true

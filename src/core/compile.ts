@@ -22,6 +22,8 @@ export interface CompiledRule {
 
 export interface CompiledFlag {
   key: string
+  /** Reads the clock (schedule or ramp): only such flags call `now()`. */
+  timed: boolean
   enabled: boolean
   off: string
   values: Map<string, JsonValue>
@@ -30,12 +32,17 @@ export interface CompiledFlag {
   rules: CompiledRule[]
   from: number
   until: number
-  requires: { flag: CompiledFlag | undefined; variant: string }[]
+  requires: { key: string; variant: string }[]
+  /** The config's flag lookup, for prerequisites. */
+  lookup: (key: string) => CompiledFlag | undefined
 }
 
 export interface CompiledConfig {
   revision: string | undefined
-  flags: Map<string, CompiledFlag>
+  /** Flag keys in config order. */
+  keys: string[]
+  /** The compiled flag (compiled on first use, then cached), or undefined. */
+  get: (key: string) => CompiledFlag | undefined
   /** Sorted instants (ms) at which some evaluation may change without a config edit. */
   boundaries: number[]
   /** Ramps in force: [start, end] pairs, during which evaluations drift with the clock. */
@@ -66,10 +73,38 @@ const compileRule = (rule: Rule, salt: string, segment: (name: string) => Predic
   }
 }
 
+const own = Object.prototype.hasOwnProperty
+
+const compileFlag = (
+  key: string,
+  def: FlagConfig,
+  segment: (name: string) => Predicate,
+  lookup: (key: string) => CompiledFlag | undefined,
+): CompiledFlag => {
+  const variants = def.variants ?? DEFAULT_VARIANTS
+  const values = new Map<string, JsonValue>()
+  let boolean = true
+  for (const name of Object.keys(variants)) {
+    const value = variants[name]!
+    values.set(name, value)
+    if (typeof value !== 'boolean') boolean = false
+  }
+  const ramps: number[] = []
+  const rules = (def.rules ?? []).map((rule) => compileRule(rule, def.salt ?? key, segment, ramps))
+  const from = asTime(def.schedule?.from) ?? -Infinity
+  const until = asTime(def.schedule?.until) ?? Infinity
+  return {
+    key, timed: ramps.length > 0 || from > -Infinity || until < Infinity, enabled: def.enabled,
+    off: def.offVariant ?? 'off', values, boolean, rules, from, until,
+    requires: (def.requires ?? []).map((r) => ({ key: r.flag, variant: r.variant ?? 'on' })), lookup,
+  }
+}
+
 /**
- * Compile a validated config once, when it loads: `in` lists become Sets, regexes are built once,
- * segments are compiled once and shared, `salt:` hash prefixes and ramps are precomputed, so
- * evaluation allocates nothing on plain and rollout flags.
+ * Prepare a validated config when it loads. Each flag is compiled on its first evaluation and cached:
+ * `in` lists become Sets, regexes are built once, segments are compiled once and shared, `salt:` hash
+ * prefixes and ramps are precomputed, so evaluation allocates nothing on plain and rollout flags.
+ * Loading stays proportional to what is used: a 10,000-flag config costs a scan, not 10,000 compilations.
  */
 export const compileConfig = (config: Config): CompiledConfig => {
   const segments = config.segments ?? {}
@@ -77,43 +112,40 @@ export const compileConfig = (config: Config): CompiledConfig => {
   const segment = (name: string): Predicate => {
     let predicate = compiledSegments.get(name)
     if (!predicate) {
-      const condition = Object.prototype.hasOwnProperty.call(segments, name) ? segments[name] : undefined
+      const condition = own.call(segments, name) ? segments[name] : undefined
       predicate = condition ? compileCondition(condition, segment) : () => false
       compiledSegments.set(name, predicate)
     }
     return predicate
   }
-
-  const flags = new Map<string, CompiledFlag>()
+  const defs = config.flags
+  const compiled = new Map<string, CompiledFlag>()
+  const get = (key: string): CompiledFlag | undefined => {
+    let flag = compiled.get(key)
+    if (flag === undefined && typeof key === 'string' && own.call(defs, key)) {
+      compiled.set(key, (flag = compileFlag(key, defs[key]!, segment, get)))
+    }
+    return flag
+  }
+  // Instants at which an evaluation may change on its own: schedules and ramp ends.
   const boundaries: number[] = []
   const ramps: number[] = []
-  const pending: [CompiledFlag, FlagConfig][] = []
-  for (const key of Object.keys(config.flags)) {
-    const def = config.flags[key]!
-    const variants = def.variants ?? DEFAULT_VARIANTS
-    const values = new Map<string, JsonValue>()
-    let boolean = true
-    for (const name of Object.keys(variants)) {
-      const value = variants[name]!
-      values.set(name, value)
-      if (typeof value !== 'boolean') boolean = false
+  const keys = Object.keys(defs)
+  for (const key of keys) {
+    const def = defs[key]!
+    const { from, until } = def.schedule ?? {}
+    if (from !== undefined) boundaries.push(asTime(from) ?? 0)
+    if (until !== undefined) boundaries.push(asTime(until) ?? 0)
+    for (const rule of def.rules ?? []) {
+      const r = typeof rule.serve === 'object' && 'rollout' in rule.serve ? rule.serve.rollout : 0
+      if (typeof r === 'object') {
+        const start = asTime(r.start) ?? 0
+        const end = asTime(r.end) ?? 0
+        boundaries.push(start, end)
+        ramps.push(start, end)
+      }
     }
-    const rampBounds: number[] = []
-    const rules = (def.rules ?? []).map((rule) => compileRule(rule, def.salt ?? key, segment, rampBounds))
-    const from = def.schedule?.from !== undefined ? asTime(def.schedule.from) ?? -Infinity : -Infinity
-    const until = def.schedule?.until !== undefined ? asTime(def.schedule.until) ?? Infinity : Infinity
-    if (from !== -Infinity) boundaries.push(from)
-    if (until !== Infinity) boundaries.push(until)
-    boundaries.push(...rampBounds)
-    ramps.push(...rampBounds)
-    const flag: CompiledFlag = { key, enabled: def.enabled, off: def.offVariant ?? 'off', values, boolean, rules, from, until, requires: [] }
-    flags.set(key, flag)
-    if (def.requires?.length) pending.push([flag, def])
-  }
-  // Prerequisites point at compiled flags directly: no lookup while evaluating.
-  for (const [flag, def] of pending) {
-    flag.requires = def.requires!.map((r) => ({ flag: flags.get(r.flag), variant: r.variant ?? 'on' }))
   }
   boundaries.sort((a, b) => a - b)
-  return { revision: config.revision, flags, boundaries, ramps, config }
+  return { revision: config.revision, keys, get, boundaries, ramps, config }
 }

@@ -14,24 +14,27 @@ const MAX_DEPTH = 16
 
 const scratch: Trace = { reason: 'DEFAULT', ruleIndex: -1, bucket: -1 }
 
-const prerequisitesMet = (flag: CompiledFlag, context: Context, now: number, depth: number): boolean => {
+const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => number, depth: number): boolean => {
   const requires = flag.requires
   for (let i = 0; i < requires.length; i++) {
     const r = requires[i]!
-    if (!r.flag || depth >= MAX_DEPTH || resolve(r.flag, context, now, scratch, depth + 1) !== r.variant) return false
+    const pre = flag.lookup(r.key)
+    if (!pre || depth >= MAX_DEPTH || resolve(pre, context, now, scratch, depth + 1) !== r.variant) return false
   }
   return true
 }
 
 /**
- * The variant a compiled flag serves to `context` at `now`. Kill switch and schedule first, then
+ * The variant a compiled flag serves to `context` at `now()`. Kill switch and schedule first, then
  * prerequisites, then rules in order (first match wins); whoever no rule serves gets the off variant.
  * Writes reason, rule index and bucket into `trace`.
  */
-export const resolve = (flag: CompiledFlag, context: Context, now: number, trace: Trace, depth = 0): string => {
+export const resolve = (flag: CompiledFlag, context: Context, now: () => number, trace: Trace, depth = 0): string => {
   trace.ruleIndex = -1
   trace.bucket = -1
-  if (!flag.enabled || now < flag.from || now >= flag.until ||
+  // The clock is read only by flags with a schedule or a ramp.
+  const t = flag.timed ? now() : 0
+  if (!flag.enabled || (flag.timed && (t < flag.from || t >= flag.until)) ||
       (flag.requires.length > 0 && !prerequisitesMet(flag, context, now, depth))) {
     trace.reason = 'DISABLED'
     return flag.off
@@ -56,7 +59,7 @@ export const resolve = (flag: CompiledFlag, context: Context, now: number, trace
     }
     if (rule.kind === SERVE_ROLLOUT) {
       const threshold = rule.threshold!
-      if (b < (threshold.fixed >= 0 ? threshold.fixed : threshold.at(now))) {
+      if (b < (threshold.fixed >= 0 ? threshold.fixed : threshold.at(t))) {
         trace.reason = 'SPLIT'
         trace.ruleIndex = i
         return rule.variant

@@ -31,8 +31,18 @@ const own = Object.prototype.hasOwnProperty
 
 const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
-/** Evaluate `key` for `context` into `r`. Never throws. */
-export const evaluateInto = (host: EvaluationHost, key: string, context: Context, r: Result): void => {
+export const newResult = (): Result => ({
+  reason: 'DEFAULT', ruleIndex: -1, bucket: -1, found: false, variant: undefined, value: undefined, enabled: false, errorCode: undefined,
+})
+
+/**
+ * Evaluation is synchronous and every reader copies what it needs before anything else can run
+ * (impressions are delivered in a microtask), so one result record serves all evaluators.
+ */
+const r: Result = newResult()
+
+/** Evaluate `key` for `context` into the shared result. Never throws. */
+export const evaluate = (host: EvaluationHost, key: string, context: Context): Result => {
   r.reason = 'DEFAULT'
   r.ruleIndex = -1
   r.bucket = -1
@@ -42,21 +52,21 @@ export const evaluateInto = (host: EvaluationHost, key: string, context: Context
   try {
     const store = host.store()
     if (store?.kind === 'config') {
-      const flag = store.compiled.flags.get(key)
+      const flag = store.compiled.get(key)
       if (flag) {
-        const forced = host.overrides.get(key)
+        const forced = host.overrides.size ? host.overrides.get(key) : undefined
         let variant: string
         if (forced !== undefined && flag.values.has(forced)) {
           variant = forced
           r.reason = 'STATIC'
         } else {
-          variant = resolve(flag, context, host.now(), r)
+          variant = resolve(flag, context, host.now, r)
         }
         r.found = true
         r.variant = variant
         r.value = flag.values.get(variant)
         r.enabled = enabledFor(flag, variant)
-        return
+        return r
       }
     } else if (store) {
       const entry = store.entries.get(key)
@@ -66,7 +76,7 @@ export const evaluateInto = (host: EvaluationHost, key: string, context: Context
         r.variant = entry.variant
         r.value = entry.value
         r.enabled = entry.enabled
-        return
+        return r
       }
     }
     r.errorCode = store ? 'FLAG_NOT_FOUND' : 'PROVIDER_NOT_READY'
@@ -76,20 +86,20 @@ export const evaluateInto = (host: EvaluationHost, key: string, context: Context
   r.reason = 'ERROR'
   r.value = own.call(host.defaults, key) ? host.defaults[key] : undefined
   r.enabled = r.value === true
+  return r
 }
 
 /** Evaluate every flag in the store into a snapshot (no rules, safe to send to a browser). */
 export const snapshotOf = (host: EvaluationHost, context: Context): Snapshot => {
   const store = host.store()
   const flags: Record<string, SnapshotEntry> = {}
-  const r = newResult()
-  const keys = store?.kind === 'config' ? store.compiled.flags.keys() : store ? store.entries.keys() : []
+  const keys = store?.kind === 'config' ? store.compiled.keys : store ? store.entries.keys() : []
   for (const key of keys) {
-    evaluateInto(host, key, context, r)
-    if (r.found) {
+    const x = evaluate(host, key, context)
+    if (x.found) {
       // defineProperty: a flag named "__proto__" stays a plain key.
       Object.defineProperty(flags, key, {
-        value: { variant: r.variant!, value: r.value ?? null, enabled: r.enabled },
+        value: { variant: x.variant!, value: x.value ?? null, enabled: x.enabled },
         enumerable: true, writable: true, configurable: true,
       })
     }
@@ -97,51 +107,81 @@ export const snapshotOf = (host: EvaluationHost, context: Context): Snapshot => 
   return { evaluated: true, revision: store?.revision, flags }
 }
 
-export const newResult = (): Result => ({
-  reason: 'DEFAULT', ruleIndex: -1, bucket: -1, found: false, variant: undefined, value: undefined, enabled: false, errorCode: undefined,
-})
+const explanation = (host: EvaluationHost, key: string, x: Result, value: JsonValue | undefined): Explanation<never> => {
+  const out: Explanation<JsonValue | undefined> = {
+    key, value, variant: x.variant, reason: x.reason, ruleIndex: x.ruleIndex, bucket: x.bucket, revision: host.store()?.revision,
+  }
+  if (x.errorCode) out.errorCode = x.errorCode
+  return out as Explanation<never>
+}
+
+/** `value(key, fallback)`: the fallback when the flag is unknown or its value has another JSON type. */
+const typed = (x: Result, fallback: unknown): JsonValue | undefined => {
+  if (!x.found) return fallback === undefined ? x.value : (fallback as JsonValue)
+  if (fallback !== undefined && kindOf(x.value) !== kindOf(fallback)) {
+    x.reason = 'ERROR'
+    x.errorCode = 'TYPE_MISMATCH'
+    return fallback as JsonValue
+  }
+  return x.value
+}
 
 /**
- * The read methods over a host and a context: used by the client (its own context, with impressions)
- * and by `forContext` (a request's context). `r` is reused across calls on purpose.
+ * The read methods of a client, over its own (changing) context, with impressions. Closures, so they
+ * can be passed around unbound (`useSyncExternalStore`, event handlers).
  */
-export const createEvaluator = <F extends FlagTypes>(
-  host: EvaluationHost,
-  context: () => Context,
-  withImpressions: boolean,
-): Evaluator<F> => {
-  const r = newResult()
+export const createEvaluator = <F extends FlagTypes>(host: EvaluationHost, context: () => Context): Evaluator<F> => {
   const run = (key: string): Result => {
     const ctx = context()
-    evaluateInto(host, key, ctx, r)
-    if (withImpressions && host.impression && r.found) host.impression(key, r, ctx)
-    return r
-  }
-  const explain = (key: string, value: JsonValue | undefined): Explanation<never> => {
-    const out: Explanation<JsonValue | undefined> = {
-      key, value, variant: r.variant, reason: r.reason, ruleIndex: r.ruleIndex, bucket: r.bucket, revision: host.store()?.revision,
-    }
-    if (r.errorCode) out.errorCode = r.errorCode
-    return out as Explanation<never>
-  }
-  const typed = (key: string, fallback: unknown): JsonValue | undefined => {
-    run(key)
-    if (!r.found) return fallback === undefined ? r.value : (fallback as JsonValue)
-    if (fallback !== undefined && kindOf(r.value) !== kindOf(fallback)) {
-      r.reason = 'ERROR'
-      r.errorCode = 'TYPE_MISMATCH'
-      return fallback as JsonValue
-    }
-    return r.value
+    const x = evaluate(host, key, ctx)
+    if (host.impression && x.found) host.impression(key, x, ctx)
+    return x
   }
   return {
     isEnabled: (key) => run(key).enabled,
     variant: (key) => {
-      run(key)
-      return { name: r.variant, value: r.value as never }
+      const x = run(key)
+      return { name: x.variant, value: x.value as never }
     },
-    value: (key, fallback) => typed(key, fallback) as never,
-    explain: (key) => explain(key, run(key).value),
+    value: (key, fallback) => typed(run(key), fallback) as never,
+    explain: (key) => {
+      const x = run(key)
+      return explanation(host, key, x, x.value)
+    },
     snapshot: () => snapshotOf(host, context()),
   }
 }
+
+/**
+ * A per-request evaluator: one small object over a fixed context, methods on a shared prototype, so
+ * a server can make one per request for about the cost of an object literal. Call its methods on it
+ * (`req.flags.isEnabled(key)`); use the client's own methods where an unbound function is needed.
+ */
+class ContextEvaluator {
+  readonly #host: EvaluationHost
+  readonly #context: Context
+  constructor(host: EvaluationHost, context: Context) {
+    this.#host = host
+    this.#context = context ?? {}
+  }
+  isEnabled(key: string): boolean {
+    return evaluate(this.#host, key, this.#context).enabled
+  }
+  variant(key: string): { name: string | undefined; value: JsonValue | undefined } {
+    const x = evaluate(this.#host, key, this.#context)
+    return { name: x.variant, value: x.value }
+  }
+  value(key: string, fallback: JsonValue): JsonValue | undefined {
+    return typed(evaluate(this.#host, key, this.#context), fallback)
+  }
+  explain(key: string): Explanation<never> {
+    const x = evaluate(this.#host, key, this.#context)
+    return explanation(this.#host, key, x, x.value)
+  }
+  snapshot(): Snapshot {
+    return snapshotOf(this.#host, this.#context)
+  }
+}
+
+export const contextEvaluator = <F extends FlagTypes>(host: EvaluationHost, context: Context): Evaluator<F> =>
+  new ContextEvaluator(host, context) as unknown as Evaluator<F>

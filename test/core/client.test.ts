@@ -119,13 +119,15 @@ describe('createClient', () => {
     expect(m.starts).toBe(1)
   })
 
-  it('emits one impression per flag, variant and unit', () => {
+  it('emits one impression per flag, variant and unit, after the read', async () => {
     const c = track(createClient({ bootstrap: cfg('r', { a: on, b: off }), context: { userId: 'u1' } }))
     const seen: unknown[] = []
     c.on('impression', (e) => seen.push(e))
     c.isEnabled('a'); c.isEnabled('a'); c.value('a', false); c.isEnabled('b'); c.isEnabled('unknown')
     c.setContext({ userId: 'u2' })
     c.isEnabled('a')
+    expect(seen).toEqual([])
+    await Promise.resolve()
     expect(seen).toEqual([
       { key: 'a', variant: 'on', value: true, reason: 'STATIC', unit: 'u1' },
       { key: 'b', variant: 'off', value: false, reason: 'DISABLED', unit: 'u1' },
