@@ -37,7 +37,7 @@ if (!skip.has('eval')) {
   for (const [id, file] of PER_EVAL) {
     log(`[bench] ${id} ...`)
     const args = [...(smoke ? ['--smoke'] : []), ...(only ? [`--only=${only.join(',')}`] : [])]
-    const res = await runChild(join(BENCH_DIR, file), args, { timeoutMs: smoke ? 60_000 : 600_000 })
+    const res = await runChild(join(BENCH_DIR, file), args, { nodeFlags: ['--expose-gc'], timeoutMs: smoke ? 60_000 : 600_000 })
     if (res.error) {
       problems.push(`${id}: ${res.error}`)
       sections.push(`### ${id}\n\nfailed: ${res.error}`)
