@@ -10,8 +10,9 @@ export const MAX_REGEX_LENGTH: number = 256
 export const MAX_NESTING_DEPTH: number = 32
 
 type Obj = Record<string, unknown>
-// `at` is the reference's path, or for prerequisites its index in `requires` (formatted only on error).
-interface Edge { to: string; at: PathSegment[] | number }
+/** A segment reference inside a segment, with its path (for the cycle check). */
+interface Edge { to: string; at: PathSegment[] }
+type Prerequisites = { flag: string; variant?: string }[]
 
 const OPERATORS = [
   'in', 'notIn', 'eq', 'neq', 'contains', 'startsWith', 'endsWith', 'matches', 'lt', 'lte', 'gt', 'gte',
@@ -354,62 +355,69 @@ const flag = (v: unknown): void => {
   }
 }
 
-// Reports the edge that closes the first cycle met by a depth-first walk in key order.
-const findCycle = (edges: Map<string, Edge[]>, what: string): void => {
+// Walks the graph depth-first from each node in key order; `out(node, i)` is the node's i-th reference
+// and `at(node, i)` its path. Reports the reference that closes the first cycle met.
+const findCycle = (
+  nodes: Iterable<string>,
+  out: (node: string, i: number) => string | undefined,
+  at: (node: string, i: number) => PathSegment[],
+  what: string,
+): void => {
   const state = new Map<string, 1 | 2>() // 1: on the current walk, 2: done
-  const nodes: string[] = []
+  const walk: string[] = []
   const next: number[] = []
-  for (const start of edges.keys()) {
+  for (const start of nodes) {
     if (state.has(start)) continue
     state.set(start, 1)
-    nodes.push(start)
+    walk.push(start)
     next.push(0)
-    for (let top = 0; top >= 0; top = nodes.length - 1) {
-      const from = nodes[top] as string
-      const edge = (edges.get(from) as Edge[])[next[top] as number]
-      if (edge === undefined) {
+    while (walk.length > 0) {
+      const top = walk.length - 1
+      const from = walk[top] as string
+      const i = next[top] as number
+      const to = out(from, i)
+      if (to === undefined) {
         state.set(from, 2)
-        nodes.pop()
+        walk.pop()
         next.pop()
         continue
       }
-      next[top] = (next[top] as number) + 1
-      const seen = state.get(edge.to)
+      next[top] = i + 1
+      const seen = state.get(to)
       if (seen === 1) {
-        const chain = [...nodes.slice(nodes.indexOf(edge.to)), edge.to].map((k) => JSON.stringify(k)).join(' → ')
+        const chain = [...walk.slice(walk.indexOf(to)), to].map((k) => JSON.stringify(k)).join(' → ')
         stack.length = 0
-        if (typeof edge.at === 'number') stack.push('flags', from, 'requires', edge.at, 'flag')
-        else stack.push(...edge.at)
+        stack.push(...at(from, i))
         fail(`${what} cycle: ${chain}`)
       }
-      if (seen !== undefined) continue
-      if (!edges.has(edge.to)) state.set(edge.to, 2) // a leaf: nothing to walk
-      else {
-        state.set(edge.to, 1)
-        nodes.push(edge.to)
+      if (seen === undefined) {
+        state.set(to, 1)
+        walk.push(to)
         next.push(0)
       }
     }
   }
 }
 
+// Once every flag is known: prerequisites name existing flags and variants, and form no cycle.
 const prerequisites = (flags: Obj): void => {
-  const edges = new Map<string, Edge[]>()
   for (const key of dependents) {
-    const requires = (flags[key] as Obj).requires as { flag: string; variant?: string }[]
-    const out: Edge[] = []
+    const requires = (flags[key] as Obj).requires as Prerequisites
     for (let i = 0; i < requires.length; i++) {
-      const { flag: target, variant: name } = requires[i] as { flag: string; variant?: string }
+      const { flag: target, variant: name } = requires[i] as Prerequisites[number]
       stack.length = 0
       stack.push('flags', key, 'requires', i)
       if (!hasOwn.call(flags, target)) fail(`unknown flag ${show(target)} ${oneOf(target, Object.keys(flags))}`, 'flag')
       variants = (flags[target] as Obj).variants as Obj | undefined
       variant(name, 'variant', 'on')
-      out.push({ to: target, at: i })
     }
-    edges.set(key, out)
   }
-  findCycle(edges, 'prerequisite')
+  findCycle(
+    dependents,
+    (key, i) => ((flags[key] as Obj).requires as Prerequisites | undefined)?.[i]?.flag,
+    (key, i) => ['flags', key, 'requires', i, 'flag'],
+    'prerequisite',
+  )
 }
 
 const check = (input: unknown): Config => {
@@ -431,7 +439,8 @@ const check = (input: unknown): Config => {
     condition(segments[key], 0)
     stack.pop()
   }
-  findCycle(segmentEdges, 'segment')
+  const edges = segmentEdges
+  findCycle(edges.keys(), (key, i) => edges.get(key)?.[i]?.to, (key, i) => (edges.get(key) as Edge[])[i]?.at ?? [], 'segment')
   segmentEdges = undefined
   stack.length = 0
   stack.push('flags')
