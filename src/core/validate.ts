@@ -182,9 +182,11 @@ const condition = (v: unknown, depth: number): void => {
       default: extra ||= hasOwn.call(c, k)
     }
   }
+  const kind = attr !== undefined ? 'attr' : ref !== undefined ? 'segment' : all !== undefined ? 'all'
+    : any !== undefined ? 'any' : not !== undefined ? 'not' : ''
   const kinds = +(attr !== undefined) + +(ref !== undefined) + +(all !== undefined) + +(any !== undefined) + +(not !== undefined)
-  const kind = attr !== undefined ? 'attr' : ref !== undefined ? 'segment' : all !== undefined ? 'all' : any !== undefined ? 'any' : not !== undefined ? 'not' : ''
-  if (extra || kinds > 1 || (kind !== 'attr' && (op !== undefined || value !== undefined || values !== undefined || ci !== undefined))) badKey(c, KIND_KEYS[kind] as ReadonlySet<string>, kind || undefined)
+  const attrKeys = op !== undefined || value !== undefined || values !== undefined || ci !== undefined
+  if (extra || kinds > 1 || (attrKeys && kind !== 'attr')) badKey(c, KIND_KEYS[kind] as ReadonlySet<string>, kind || undefined)
   if (kind === '') fail('expected a condition: one of attr (with op), segment, all, any or not')
   if (kind === 'attr') {
     if (typeof attr !== 'string' || attr === '') fail(`expected an attribute name, got ${show(attr)}`, 'attr')
@@ -225,6 +227,7 @@ const split = (v: unknown): void => {
     n++
   }
   if (n === 0) fail('expected at least one variant weight')
+  // 33.33 * 3 sums to 99.99000000000001 in floating point: allow for that beyond the 0.01 tolerance.
   if (Math.abs(sum - 100) > 0.01 + 1e-9) fail(`weights sum to ${Math.round(sum * 1e6) / 1e6} (expected 100, ±0.01)`)
   stack.pop()
 }

@@ -623,6 +623,12 @@ describe('validateConfig', () => {
       expect(pathOf(flag({ enabled: true, variants: { x: 1 }, offVariant: name }))).toBe('flags.a.offVariant')
     })
 
+    it('accepts objects without a prototype', () => {
+      const bare = <T extends object>(o: T): T => Object.assign(Object.create(null) as T, o)
+      const config = bare({ schemaVersion: 1, flags: bare({ a: bare({ enabled: true, variants: bare({ on: 1, off: 0 }), rules: [bare({ serve: 'on' })] }) }) })
+      expect(validateConfig(config)).toBe(config)
+    })
+
     it('ignores enumerable keys inherited from a polluted Object.prototype', () => {
       const proto = Object.prototype as Json
       proto.polluted = true
