@@ -8,11 +8,20 @@ export const SERVE_VARIANT = 0
 export const SERVE_ROLLOUT = 1
 export const SERVE_SPLIT = 2
 
+/** A variant as served: name, value and what `isEnabled` answers, computed once per config. */
+export interface Served {
+  name: string
+  value: JsonValue
+  enabled: boolean
+}
+
 export interface CompiledRule {
   test: Predicate | undefined
   kind: typeof SERVE_VARIANT | typeof SERVE_ROLLOUT | typeof SERVE_SPLIT
   /** Variant served by a fixed or rollout rule. */
-  variant: string
+  served: Served
+  /** Variants of a split, in the order of `split.bounds`. */
+  splitServed: Served[]
   unit: UnitReader
   /** Hash state after `salt:` (rollout) or `salt:variant:` (split). */
   prefix: HashState
@@ -25,10 +34,10 @@ export interface CompiledFlag {
   /** Reads the clock (schedule or ramp): only such flags call `now()`. */
   timed: boolean
   enabled: boolean
-  off: string
-  values: Map<string, JsonValue>
-  /** Every variant value is a boolean: `isEnabled` answers the value; otherwise "not the off variant". */
-  boolean: boolean
+  off: Served
+  variants: Map<string, Served>
+  /** Set when the answer never depends on context or clock (kill switch, or a first rule serving everyone). */
+  fixed: Served | undefined
   rules: CompiledRule[]
   from: number
   until: number
@@ -52,24 +61,34 @@ export interface CompiledConfig {
 
 const DEFAULT_VARIANTS: Record<string, JsonValue> = { on: true, off: false }
 
-const compileRule = (rule: Rule, salt: string, segment: (name: string) => Predicate, bounds: number[]): CompiledRule => {
+const compileRule = (
+  rule: Rule,
+  salt: string,
+  segment: (name: string) => Predicate,
+  bounds: number[],
+  variant: (name: string) => Served,
+): CompiledRule => {
   const test = rule.if ? compileCondition(rule.if, segment) : undefined
   const serve = rule.serve
   if (typeof serve === 'string') {
-    return { test, kind: SERVE_VARIANT, variant: serve, unit: unitReader(undefined), prefix: rolloutPrefix(salt), threshold: undefined, split: undefined }
+    return {
+      test, kind: SERVE_VARIANT, served: variant(serve), splitServed: [], unit: unitReader(undefined), prefix: rolloutPrefix(salt),
+      threshold: undefined, split: undefined,
+    }
   }
   const ruleSalt = serve.salt ?? salt
   if ('split' in serve) {
+    const split = compileSplit(serve.split)
     return {
-      test, kind: SERVE_SPLIT, variant: '', unit: unitReader(serve.by), prefix: variantPrefix(ruleSalt),
-      threshold: undefined, split: compileSplit(serve.split),
+      test, kind: SERVE_SPLIT, served: variant(split.names[0]!), splitServed: split.names.map(variant), unit: unitReader(serve.by),
+      prefix: variantPrefix(ruleSalt), threshold: undefined, split,
     }
   }
   const threshold = compileThreshold(serve.rollout)
   bounds.push(...threshold.bounds)
   return {
-    test, kind: SERVE_ROLLOUT, variant: serve.variant ?? 'on', unit: unitReader(serve.by), prefix: rolloutPrefix(ruleSalt),
-    threshold, split: undefined,
+    test, kind: SERVE_ROLLOUT, served: variant(serve.variant ?? 'on'), splitServed: [], unit: unitReader(serve.by),
+    prefix: rolloutPrefix(ruleSalt), threshold, split: undefined,
   }
 }
 
@@ -81,23 +100,31 @@ const compileFlag = (
   segment: (name: string) => Predicate,
   lookup: (key: string) => CompiledFlag | undefined,
 ): CompiledFlag => {
-  const variants = def.variants ?? DEFAULT_VARIANTS
-  const values = new Map<string, JsonValue>()
-  let boolean = true
-  for (const name of Object.keys(variants)) {
-    const value = variants[name]!
-    values.set(name, value)
-    if (typeof value !== 'boolean') boolean = false
+  const defined = def.variants ?? DEFAULT_VARIANTS
+  const names = Object.keys(defined)
+  const offName = def.offVariant ?? 'off'
+  // A flag whose variants are all booleans is enabled when it serves `true`; any other flag when it
+  // serves something other than its off variant.
+  const boolean = names.every((name) => typeof defined[name] === 'boolean')
+  const variants = new Map<string, Served>()
+  for (const name of names) {
+    const value = defined[name]!
+    variants.set(name, { name, value, enabled: boolean ? value === true : name !== offName })
   }
+  // Validation guarantees every name exists; stay total anyway.
+  const variant = (name: string): Served => variants.get(name) ?? { name, value: null, enabled: false }
+  const off = variant(offName)
   const ramps: number[] = []
-  const rules = (def.rules ?? []).map((rule) => compileRule(rule, def.salt ?? key, segment, ramps))
+  const rules = (def.rules ?? []).map((rule) => compileRule(rule, def.salt ?? key, segment, ramps, variant))
   const from = asTime(def.schedule?.from) ?? -Infinity
   const until = asTime(def.schedule?.until) ?? Infinity
-  return {
-    key, timed: ramps.length > 0 || from > -Infinity || until < Infinity, enabled: def.enabled,
-    off: def.offVariant ?? 'off', values, boolean, rules, from, until,
-    requires: (def.requires ?? []).map((r) => ({ key: r.flag, variant: r.variant ?? 'on' })), lookup,
-  }
+  const timed = ramps.length > 0 || from > -Infinity || until < Infinity
+  const requires = (def.requires ?? []).map((r) => ({ key: r.flag, variant: r.variant ?? 'on' }))
+  const first = rules[0]
+  const fixed = timed || requires.length ? undefined
+    : !def.enabled ? off
+      : first && !first.test && first.kind === SERVE_VARIANT ? first.served : undefined
+  return { key, timed, enabled: def.enabled, off, variants, fixed, rules, from, until, requires, lookup }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { SERVE_ROLLOUT, SERVE_SPLIT, SERVE_VARIANT, type CompiledFlag } from './compile.ts'
+import { SERVE_ROLLOUT, SERVE_SPLIT, SERVE_VARIANT, type CompiledFlag, type Served } from './compile.ts'
 import { bucket, pickSplit } from './rollout.ts'
 import type { Context, Reason } from './types.ts'
 
@@ -19,7 +19,7 @@ const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => numbe
   for (let i = 0; i < requires.length; i++) {
     const r = requires[i]!
     const pre = flag.lookup(r.key)
-    if (!pre || depth >= MAX_DEPTH || resolve(pre, context, now, scratch, depth + 1) !== r.variant) return false
+    if (!pre || depth >= MAX_DEPTH || resolve(pre, context, now, scratch, depth + 1).name !== r.variant) return false
   }
   return true
 }
@@ -29,9 +29,17 @@ const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => numbe
  * prerequisites, then rules in order (first match wins); whoever no rule serves gets the off variant.
  * Writes reason, rule index and bucket into `trace`.
  */
-export const resolve = (flag: CompiledFlag, context: Context, now: () => number, trace: Trace, depth = 0): string => {
-  trace.ruleIndex = -1
+export const resolve = (flag: CompiledFlag, context: Context, now: () => number, trace: Trace, depth = 0): Served => {
   trace.bucket = -1
+  const fixed = flag.fixed
+  if (fixed !== undefined) {
+    // Kill switch, or a first rule that serves everyone: no context, no clock.
+    const on = flag.enabled
+    trace.reason = on ? 'STATIC' : 'DISABLED'
+    trace.ruleIndex = on ? 0 : -1
+    return fixed
+  }
+  trace.ruleIndex = -1
   // The clock is read only by flags with a schedule or a ramp.
   const t = flag.timed ? now() : 0
   if (!flag.enabled || (flag.timed && (t < flag.from || t >= flag.until)) ||
@@ -46,7 +54,7 @@ export const resolve = (flag: CompiledFlag, context: Context, now: () => number,
     if (rule.kind === SERVE_VARIANT) {
       trace.reason = rule.test === undefined ? 'STATIC' : 'TARGETING_MATCH'
       trace.ruleIndex = i
-      return rule.variant
+      return rule.served
     }
     const unit = rule.unit(context)
     if (unit === undefined) continue // no unit id: a rollout or split cannot place it; fall through
@@ -55,21 +63,17 @@ export const resolve = (flag: CompiledFlag, context: Context, now: () => number,
     if (rule.kind === SERVE_SPLIT) {
       trace.reason = 'SPLIT'
       trace.ruleIndex = i
-      return pickSplit(rule.split!, b)
+      return rule.splitServed[pickSplit(rule.split!, b)]!
     }
     if (rule.kind === SERVE_ROLLOUT) {
       const threshold = rule.threshold!
       if (b < (threshold.fixed >= 0 ? threshold.fixed : threshold.at(t))) {
         trace.reason = 'SPLIT'
         trace.ruleIndex = i
-        return rule.variant
+        return rule.served
       }
     }
   }
   trace.reason = 'DEFAULT'
   return flag.off
 }
-
-/** What `isEnabled` answers for a served variant. */
-export const enabledFor = (flag: CompiledFlag, variant: string): boolean =>
-  flag.boolean ? flag.values.get(variant) === true : variant !== flag.off

@@ -1,6 +1,6 @@
 import type { Evaluator, FlagTypes } from './client-types.ts'
 import type { CompiledConfig } from './compile.ts'
-import { enabledFor, resolve, type Trace } from './evaluate.ts'
+import { resolve, type Trace } from './evaluate.ts'
 import type { Context, EvaluationErrorCode, Explanation, JsonValue, Snapshot, SnapshotEntry } from './types.ts'
 
 /** What a client serves from: a compiled config, or an evaluated snapshot (bootstrap, evaluated endpoint). */
@@ -54,18 +54,18 @@ export const evaluate = (host: EvaluationHost, key: string, context: Context): R
     if (store?.kind === 'config') {
       const flag = store.compiled.get(key)
       if (flag) {
-        const forced = host.overrides.size ? host.overrides.get(key) : undefined
-        let variant: string
-        if (forced !== undefined && flag.values.has(forced)) {
-          variant = forced
+        const forced = host.overrides.size ? flag.variants.get(host.overrides.get(key)!) : undefined
+        let served
+        if (forced !== undefined) {
+          served = forced
           r.reason = 'STATIC'
         } else {
-          variant = resolve(flag, context, host.now, r)
+          served = resolve(flag, context, host.now, r)
         }
         r.found = true
-        r.variant = variant
-        r.value = flag.values.get(variant)
-        r.enabled = enabledFor(flag, variant)
+        r.variant = served.name
+        r.value = served.value
+        r.enabled = served.enabled
         return r
       }
     } else if (store) {

@@ -17,31 +17,32 @@ export interface HashState {
   readonly len: number
 }
 
-// Working registers: module-level so the hot loop allocates nothing.
-let H = 0
+const mix = (h: number, k: number): number => {
+  k = Math.imul(k, 0xcc9e2d51)
+  h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593)
+  h = (h << 13) | (h >>> 19)
+  return (Math.imul(h, 5) + 0xe6546b64) | 0
+}
+
+/** Lead byte of a UTF-8 sequence of 2, 3 or 4 bytes. */
+const LEAD = [0, 0, 0xc0, 0xe0, 0xf0]
+
+// Tail registers `absorb` leaves behind (the hot loop itself runs on locals).
 let K = 0
 let N = 0
 let L = 0
 
-const push = (byte: number): void => {
-  K |= byte << (N << 3)
-  L++
-  if (++N === 4) {
-    let k = Math.imul(K, 0xcc9e2d51)
-    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593)
-    H ^= k
-    H = (H << 13) | (H >>> 19)
-    H = (Math.imul(H, 5) + 0xe6546b64) | 0
-    K = 0
-    N = 0
-  }
-}
-
-const feed = (s: string): void => {
+/** Feed the UTF-8 bytes of `s` into the state (h, k, n, len); returns h, leaves k/n/len in K/N/L. */
+const absorb = (h: number, k: number, n: number, len: number, s: string): number => {
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i)
     if (c < 0x80) {
-      push(c)
+      k |= c << (n << 3)
+      len++
+      if (++n === 4) {
+        h = mix(h, k)
+        k = n = 0
+      }
       continue
     }
     if (c >= 0xd800 && c < 0xe000) {
@@ -53,31 +54,26 @@ const feed = (s: string): void => {
         c = 0xfffd // a lone surrogate encodes as U+FFFD, as TextEncoder does
       }
     }
-    if (c < 0x800) {
-      push(0xc0 | (c >> 6))
-    } else if (c < 0x10000) {
-      push(0xe0 | (c >> 12))
-      push(0x80 | ((c >> 6) & 0x3f))
-    } else {
-      push(0xf0 | (c >> 18))
-      push(0x80 | ((c >> 12) & 0x3f))
-      push(0x80 | ((c >> 6) & 0x3f))
+    const count = c < 0x800 ? 2 : c < 0x10000 ? 3 : 4
+    len += count
+    for (let j = count - 1; j >= 0; j--) {
+      const byte = j === count - 1 ? LEAD[count]! | (c >> (6 * j)) : 0x80 | ((c >> (6 * j)) & 0x3f)
+      k |= byte << (n << 3)
+      if (++n === 4) {
+        h = mix(h, k)
+        k = n = 0
+      }
     }
-    push(0x80 | (c & 0x3f))
   }
+  K = k
+  N = n
+  L = len
+  return h
 }
 
-const load = (state: HashState): void => {
-  H = state.h
-  K = state.k
-  N = state.n
-  L = state.len
-}
-
-const finish = (): number => {
-  let h = H
+const finish = (h: number): number => {
   if (N > 0) {
-    let k = Math.imul(K, 0xcc9e2d51)
+    const k = Math.imul(K, 0xcc9e2d51)
     h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593)
   }
   h ^= L
@@ -91,31 +87,28 @@ const finish = (): number => {
 
 /** The state after hashing `prefix` (seed 0), to resume with `hashFrom`. */
 export const hashPrefix = (prefix: string): HashState => {
-  H = K = N = L = 0
-  feed(prefix)
-  return { h: H, k: K, n: N, len: L }
+  const h = absorb(0, 0, 0, 0, prefix)
+  return { h, k: K, n: N, len: L }
 }
 
 /** murmur3_x86_32 of `state`'s prefix followed by `rest`, unsigned. */
-export const hashFrom = (state: HashState, rest: string): number => {
-  load(state)
-  feed(rest)
-  return finish()
-}
+export const hashFrom = (state: HashState, rest: string): number =>
+  finish(absorb(state.h, state.k, state.n, state.len, rest))
 
 /** murmur3_x86_32 of the UTF-8 bytes of `input`, unsigned. */
-export const murmur3 = (input: string, seed = 0): number => {
-  H = seed | 0
-  K = N = L = 0
-  feed(input)
-  return finish()
-}
+export const murmur3 = (input: string, seed = 0): number => finish(absorb(seed | 0, 0, 0, 0, input))
 
 /** Number of rollout buckets: 10,000, so percentages have two decimals. */
 export const BUCKETS = 10_000
 
+/**
+ * `h % 10000` for an unsigned 32-bit h, in integer arithmetic: V8 takes `uint32 % n` to floating point
+ * for h >= 2^31. Since 10000 = 2 * 5000 and h = 2q + b: h % 10000 = 2 * (q % 5000) + b.
+ */
+export const toBucket = (h: number): number => ((h >>> 1) % 5000) * 2 + (h & 1)
+
 /** The rollout bucket (0..9999) of `unit` for `salt`: `murmur3(salt + ":" + unit) % 10000`. */
-export const bucketOf = (salt: string, unit: string): number => murmur3(`${salt}:${unit}`) % BUCKETS
+export const bucketOf = (salt: string, unit: string): number => toBucket(murmur3(`${salt}:${unit}`))
 
 /** The variant bucket (0..9999): `murmur3(salt + ":variant:" + unit) % 10000`. */
-export const variantBucketOf = (salt: string, unit: string): number => murmur3(`${salt}:variant:${unit}`) % BUCKETS
+export const variantBucketOf = (salt: string, unit: string): number => toBucket(murmur3(`${salt}:variant:${unit}`))

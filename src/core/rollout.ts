@@ -1,4 +1,4 @@
-import { BUCKETS, hashFrom, hashPrefix, type HashState } from './hash.ts'
+import { BUCKETS, hashFrom, hashPrefix, toBucket, type HashState } from './hash.ts'
 import { asTime, reader } from './conditions.ts'
 import type { Context, Ramp } from './types.ts'
 
@@ -47,7 +47,7 @@ export const compileThreshold = (rollout: number | Ramp): Threshold => {
 }
 
 /** Bucket 0..9999 of `unit` after a precomputed `salt:` (or `salt:variant:`) prefix. */
-export const bucket = (prefix: HashState, unit: string): number => hashFrom(prefix, unit) % BUCKETS
+export const bucket = (prefix: HashState, unit: string): number => toBucket(hashFrom(prefix, unit))
 
 export const rolloutPrefix = (salt: string): HashState => hashPrefix(`${salt}:`)
 export const variantPrefix = (salt: string): HashState => hashPrefix(`${salt}:variant:`)
@@ -67,9 +67,9 @@ export const compileSplit = (weights: Record<string, number>): Split => {
   return { names, bounds }
 }
 
-/** The first variant whose cumulative share is greater than the variant bucket. */
-export const pickSplit = (split: Split, variantBucket: number): string => {
-  const { names, bounds } = split
-  for (let i = 0; i < bounds.length; i++) if (bounds[i]! > variantBucket) return names[i]!
-  return names[names.length - 1]!
+/** Index of the first variant whose cumulative share is greater than the variant bucket. */
+export const pickSplit = (split: Split, variantBucket: number): number => {
+  const { bounds } = split
+  for (let i = 0; i < bounds.length; i++) if (bounds[i]! > variantBucket) return i
+  return bounds.length - 1
 }
