@@ -114,9 +114,14 @@ export interface FlagConfig {
  * `description` (strings) and `meta` (an object) at the root, for tooling; any other key is an error.
  */
 export interface Config {
+  /** Editor hint, e.g. `./node_modules/flagstage/schema.json`; ignored. */
+  $schema?: string
   schemaVersion: 1
   /** Opaque; changes on every edit. */
   revision?: string
+  description?: string
+  /** Free-form metadata for your tooling; ignored by evaluation. */
+  meta?: Record<string, JsonValue>
   segments?: Record<string, Condition>
   flags: Record<string, FlagConfig>
 }
