@@ -6,6 +6,7 @@ export { configure, explain, getDefaultClient, isEnabled, value, variant } from 
 export { FlagstageError, ErrorCode, isFlagstageError } from './core/errors.ts'
 export { bucketOf, murmur3, variantBucketOf } from './core/hash.ts'
 export { urlOverrides } from './core/overrides.ts'
+export { flagTypes } from './core/typegen.ts'
 export { validateConfig } from './core/validate.ts'
 export { http } from './sources/http.ts'
 export { localStorageCache } from './sources/local-storage-cache.ts'
