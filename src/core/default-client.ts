@@ -7,7 +7,7 @@ import { warnOnce } from './warn.ts'
 let current: Client | undefined
 
 const notConfigured = (key: string): void =>
-  warnOnce(`isEnabled("${key}") called before configure(): returning the default. Call configure({ source, context }) at startup.`)
+  warnOnce(`"${key}" read before configure(): returning the default. Call configure({ source, context }) at startup.`, undefined, 'configure')
 
 /**
  * Create the default client that `isEnabled`, `variant`, `value` and `explain` read (replacing and

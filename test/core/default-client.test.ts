@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { configure, explain, getDefaultClient, isEnabled, value, variant, type Config } from 'flagstage'
+
+const config: Config = {
+  schemaVersion: 1,
+  flags: {
+    'new-checkout': { enabled: true, rules: [{ if: { attr: 'plan', op: 'eq', value: 'pro' }, serve: 'on' }] },
+    color: { enabled: true, variants: { a: 'blue', b: 'green' }, offVariant: 'a', rules: [{ serve: 'b' }] },
+  },
+}
+
+describe('configure() and the default client', () => {
+  afterEach(() => {
+    getDefaultClient()?.close()
+    vi.restoreAllMocks()
+  })
+
+  it('returns defaults before configure(), warning once, and never throws', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    expect(getDefaultClient()).toBeUndefined()
+    expect(isEnabled('new-checkout')).toBe(false)
+    expect(isEnabled('other')).toBe(false)
+    expect(value('color', 'red')).toBe('red')
+    expect(variant('color')).toEqual({ name: undefined, value: undefined })
+    expect(explain('color')).toMatchObject({ reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' })
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(String(warn.mock.calls[0]![0])).toContain('configure()')
+  })
+
+  it('reads the client configure() made, and replaces (closing) it on a second call', async () => {
+    const first = configure({ bootstrap: config, context: { plan: 'pro' } })
+    expect(getDefaultClient()).toBe(first)
+    expect(isEnabled('new-checkout')).toBe(true)
+    expect(value('color', '')).toBe('green')
+    const second = configure({ bootstrap: config, context: { plan: 'free' } })
+    expect(isEnabled('new-checkout')).toBe(false)
+    await expect(first.ready()).resolves.toBeDefined()
+    expect(getDefaultClient()).toBe(second)
+  })
+})
