@@ -1,39 +1,7 @@
 // Shared by the React tests: a source driven by hand, configs, and render counters.
-import type { Config, EmitMeta, FlagConfig, FlagstageError, Source } from 'flagstage'
+import type { Config, FlagConfig } from 'flagstage'
 
-/** A source the test drives by hand, counting starts and stops. */
-export interface ManualSource {
-  source: Source
-  push(document: unknown, meta?: EmitMeta): void
-  fail(error: FlagstageError): void
-  readonly starts: number
-  readonly stops: number
-}
-
-export const manualSource = (): ManualSource => {
-  let emit: ((document: unknown, meta?: EmitMeta) => void) | undefined
-  let fail: ((error: FlagstageError) => void) | undefined
-  let starts = 0
-  let stops = 0
-  return {
-    source: {
-      start(e, f) {
-        starts++
-        emit = e
-        fail = f
-        return () => {
-          stops++
-          emit = undefined
-          fail = undefined
-        }
-      },
-    },
-    push: (document, meta) => emit?.(document, meta),
-    fail: (error) => fail?.(error),
-    get starts() { return starts },
-    get stops() { return stops },
-  }
-}
+export { manualSource, type ManualSource } from '../helpers/manual-source.ts'
 
 const on = (enabled = true): FlagConfig => ({ enabled, rules: [{ serve: 'on' }] })
 
