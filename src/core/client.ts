@@ -232,6 +232,11 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   }
 
   const self = createEvaluator<F>(host, () => context)
+  /** After a listener leaves: stop impressions and forget the announced view when nobody listens. */
+  const left = (): void => {
+    if (!events.has('impression')) host.impression = undefined
+    if (!events.has('change')) view = undefined
+  }
 
   return {
     ...self,
@@ -257,12 +262,12 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       }
       return () => {
         off()
-        if (!events.has('impression')) host.impression = undefined
+        left()
       }
     },
     off: (event, listener) => {
       events.off(event, listener)
-      if (!events.has('impression')) host.impression = undefined
+      left()
     },
     subscribe: (listener) => {
       subscribers.add(listener)

@@ -89,6 +89,23 @@ describe('createClient', () => {
     expect(changes).toEqual([{ keys: ['b', 'd'], revision: 'r2' }])
   })
 
+  it('reports to a new change listener only what changed since it subscribed', () => {
+    const m = manualSource()
+    const c = track(createClient({ source: m.source }))
+    m.push(cfg('r1', { a: on, b: on }))
+    const first = vi.fn()
+    const unsubscribe = c.on('change', first)
+    m.push(cfg('r2', { a: off, b: on }))
+    unsubscribe()
+    m.push(cfg('r3', { a: off, b: off }))
+    const second = vi.fn()
+    c.on('change', second)
+    m.push(cfg('r4', { a: on, b: off }))
+    expect(first).toHaveBeenCalledWith({ keys: ['a'], revision: 'r2' })
+    expect(second).toHaveBeenCalledTimes(1)
+    expect(second).toHaveBeenCalledWith({ keys: ['a'], revision: 'r4' })
+  })
+
   it('keeps calling other listeners, and keeps serving, when a listener throws', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {})
     const m = manualSource()
