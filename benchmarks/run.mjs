@@ -1,7 +1,9 @@
 // Runner: `npm run bench` (full, a few minutes) or `npm run bench -- --smoke` (CI: few iterations, < 30 s,
 // no timing assertions; exits 1 only if a semantic check fails or a scenario crashes, so the code cannot rot).
-// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,cold,memory,bundle
+// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,cold,memory,bundle,request,sse,wire
+// (request, sse and wire measure flagstage alone: they run unless --only leaves flagstage out)
 // Prints the markdown report and writes results/latest.md (results/smoke.md for --smoke).
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +15,9 @@ import { BENCH_DIR, pkgVersion } from './lib/versions.mjs'
 import { coldStartTable, run as runColdStart } from './run/w5-cold-start.mjs'
 import { memoryTable, run as runMemory } from './run/memory.mjs'
 import { bundleTable, run as runBundles } from './run/bundle-size.mjs'
+import { perRequestProblems, perRequestTable, run as runPerRequest, TARGET_NS } from './run/per-request.mjs'
+import { run as runSse, sseProblems, sseTable } from './run/sse-latency.mjs'
+import { run as runWire, wireProblems, wireTable } from './run/wire-bytes.mjs'
 
 const argv = process.argv.slice(2)
 const smoke = argv.includes('--smoke')
@@ -21,6 +26,16 @@ const only = onlyArg ? onlyArg.slice(7).split(',') : undefined
 const skip = new Set((argv.find((a) => a.startsWith('--skip=')) ?? '--skip=').slice(7).split(',').filter(Boolean))
 const started = Date.now()
 const load0 = os.loadavg()
+// The commit measured (dist/ is built from the working tree by `npm run bench`: uncommitted src/ edits count).
+const commit = (() => {
+  try {
+    const git = (...a) => execFileSync('git', a, { cwd: join(BENCH_DIR, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted file(s) in src/` : ''}`
+  } catch {
+    return 'unknown'
+  }
+})()
 const problems = []
 const log = (...a) => console.error(...a) // progress on stderr, report on stdout
 
@@ -74,6 +89,31 @@ if (!skip.has('bundle')) {
   sections.push(bundleTable(bundles))
 }
 
+// flagstage-only scenarios (no peers): per-request cost, SSE latency, bytes on the wire
+const flagstageOnly = !only || only.includes('flagstage')
+let perRequest
+if (flagstageOnly && !skip.has('request')) {
+  log('[bench] per request ...')
+  perRequest = await runPerRequest({ smoke })
+  problems.push(...perRequestProblems(perRequest))
+  sections.push(perRequestTable(perRequest, { smoke }))
+}
+
+let sseRes
+if (flagstageOnly && !skip.has('sse')) {
+  log('[bench] SSE latency ...')
+  sseRes = await runSse({ smoke })
+  problems.push(...sseProblems(sseRes))
+  sections.push(sseTable(sseRes))
+}
+
+if (flagstageOnly && !skip.has('wire')) {
+  log('[bench] bytes on the wire ...')
+  const wire = await runWire({ smoke })
+  problems.push(...wireProblems(wire))
+  sections.push(wireTable(wire))
+}
+
 // ------------------------------------------------------------------ targets (DESIGN section 9)
 const targets = []
 const mark = (ok) => (ok === undefined ? '–' : ok ? 'met' : '**missed**')
@@ -110,6 +150,25 @@ if (bundles) {
   if (core && smallest) targets.push([`core a third of the smallest local-evaluation peer (${smallest.id} ${(smallest.brotli / 1000).toFixed(2)} kB)`, `${(core.brotli / smallest.brotli).toFixed(2)}x of it`, mark(core.brotli * 3 <= smallest.brotli)])
 }
 
+if (sseRes) {
+  const ok = sseRes.results.filter((r) => !r.error && r.n)
+  const fmt = (r) => `${r.median.toFixed(1)} ms (p95 ${r.p95.toFixed(1)})`
+  for (const flags of [...new Set(ok.map((r) => r.flags))]) {
+    // Large configs: the 1-client case only (with N clients in one process each waits for the others' parsing).
+    const rows = ok.filter((r) => r.flags === flags && (flags < 1000 || r.clients === 1))
+    targets.push([
+      `SSE push reaches on('change') under 50 ms on loopback, ${flags.toLocaleString('en-US')}-flag config (median; ${rows.map((r) => `${r.clients} client${r.clients > 1 ? 's' : ''}`).join(' / ')})`,
+      rows.map(fmt).join(' / '),
+      mark(rows.every((r) => r.median < 50)),
+    ])
+  }
+}
+if (perRequest?.rows.length) {
+  const fs = perRequest.rows.filter((r) => r.name.startsWith('forContext'))
+  const worst = fs.reduce((a, b) => (b.nsPerOp > a.nsPerOp ? b : a))
+  targets.push([`(Node issue, not in DESIGN) forContext(ctx) + 10 isEnabled under ${TARGET_NS / 1000} µs per request (plain / \`in\` / rollouts)`, fs.map((r) => `${(r.nsPerOp / 1000).toFixed(2)} µs`).join(' / '), mark(worst.nsPerOp < TARGET_NS)])
+}
+
 // ------------------------------------------------------------------ report
 const { adapters } = await loadAdapters()
 const versions = adapters.filter((a) => a.group !== 'floor').map((a) => `${a.pkg} ${a.version}`)
@@ -120,7 +179,7 @@ const header = [
   '',
   `- date: ${new Date(started).toISOString()}; took ${((Date.now() - started) / 1000).toFixed(0)} s`,
   `- machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}; load average ${load0[0].toFixed(2)} at start, ${load1[0].toFixed(2)} at end`,
-  `- node ${process.version} (V8 ${process.versions.v8})`,
+  `- commit: ${commit}; node ${process.version} (V8 ${process.versions.v8})`,
   `- versions: ${versions.join(', ')}`,
   '- method: medians of interleaved runs in one process per workload; ratios are medians of per-round ratios. See benchmarks/README.md.',
 ]
