@@ -35,7 +35,8 @@ export interface CompiledFlag {
   timed: boolean
   enabled: boolean
   off: Served
-  variants: Map<string, Served>
+  /** Variants in config order (few: a linear scan beats a Map per flag at load). */
+  variants: Served[]
   /** Set when the answer never depends on context or clock (kill switch, or a first rule serving everyone). */
   fixed: Served | undefined
   rules: CompiledRule[]
@@ -60,6 +61,22 @@ export interface CompiledConfig {
 }
 
 const DEFAULT_VARIANTS: Record<string, JsonValue> = { on: true, off: false }
+const NONE: Served[] = []
+const NO_RULES: CompiledRule[] = []
+const NO_REQUIRES: CompiledFlag['requires'] = []
+/** Shared by every flag that keeps the default on/off variants: nothing to allocate per flag. */
+const BOOLEAN_VARIANTS: Served[] = [
+  { name: 'on', value: true, enabled: true },
+  { name: 'off', value: false, enabled: false },
+]
+
+/** The variant named `name`, if the flag has it. */
+export const findVariant = (variants: Served[], name: string | undefined): Served | undefined => {
+  for (let i = 0; i < variants.length; i++) if (variants[i]!.name === name) return variants[i]
+  return undefined
+}
+const NO_UNIT: UnitReader = () => undefined
+const NO_PREFIX: HashState = { h: 0, k: 0, n: 0, len: 0 }
 
 const compileRule = (
   rule: Rule,
@@ -71,10 +88,8 @@ const compileRule = (
   const test = rule.if ? compileCondition(rule.if, segment) : undefined
   const serve = rule.serve
   if (typeof serve === 'string') {
-    return {
-      test, kind: SERVE_VARIANT, served: variant(serve), splitServed: [], unit: unitReader(undefined), prefix: rolloutPrefix(salt),
-      threshold: undefined, split: undefined,
-    }
+    // A fixed variant needs no unit and no hash.
+    return { test, kind: SERVE_VARIANT, served: variant(serve), splitServed: NONE, unit: NO_UNIT, prefix: NO_PREFIX, threshold: undefined, split: undefined }
   }
   const ruleSalt = serve.salt ?? salt
   if ('split' in serve) {
@@ -100,26 +115,28 @@ const compileFlag = (
   segment: (name: string) => Predicate,
   lookup: (key: string) => CompiledFlag | undefined,
 ): CompiledFlag => {
-  const defined = def.variants ?? DEFAULT_VARIANTS
-  const names = Object.keys(defined)
   const offName = def.offVariant ?? 'off'
-  // A flag whose variants are all booleans is enabled when it serves `true`; any other flag when it
-  // serves something other than its off variant.
-  const boolean = names.every((name) => typeof defined[name] === 'boolean')
-  const variants = new Map<string, Served>()
-  for (const name of names) {
-    const value = defined[name]!
-    variants.set(name, { name, value, enabled: boolean ? value === true : name !== offName })
+  let variants = BOOLEAN_VARIANTS
+  if (def.variants || offName !== 'off') {
+    const defined = def.variants ?? DEFAULT_VARIANTS
+    const names = Object.keys(defined)
+    // A flag whose variants are all booleans is enabled when it serves `true`; any other flag when it
+    // serves something other than its off variant.
+    const boolean = names.every((name) => typeof defined[name] === 'boolean')
+    variants = names.map((name) => {
+      const value = defined[name]!
+      return { name, value, enabled: boolean ? value === true : name !== offName }
+    })
   }
   // Validation guarantees every name exists; stay total anyway.
-  const variant = (name: string): Served => variants.get(name) ?? { name, value: null, enabled: false }
+  const variant = (name: string): Served => findVariant(variants, name) ?? { name, value: null, enabled: false }
   const off = variant(offName)
   const ramps: number[] = []
-  const rules = (def.rules ?? []).map((rule) => compileRule(rule, def.salt ?? key, segment, ramps, variant))
+  const rules = def.rules ? def.rules.map((rule) => compileRule(rule, def.salt ?? key, segment, ramps, variant)) : NO_RULES
   const from = asTime(def.schedule?.from) ?? -Infinity
   const until = asTime(def.schedule?.until) ?? Infinity
   const timed = ramps.length > 0 || from > -Infinity || until < Infinity
-  const requires = (def.requires ?? []).map((r) => ({ key: r.flag, variant: r.variant ?? 'on' }))
+  const requires = def.requires ? def.requires.map((r) => ({ key: r.flag, variant: r.variant ?? 'on' })) : NO_REQUIRES
   const first = rules[0]
   const fixed = timed || requires.length ? undefined
     : !def.enabled ? off

@@ -1,5 +1,5 @@
 import type { Evaluator, FlagTypes } from './client-types.ts'
-import type { CompiledConfig } from './compile.ts'
+import { findVariant, type CompiledConfig } from './compile.ts'
 import { resolve, type Trace } from './evaluate.ts'
 import type { Context, EvaluationErrorCode, Explanation, JsonValue, Snapshot, SnapshotEntry } from './types.ts'
 
@@ -54,7 +54,7 @@ export const evaluate = (host: EvaluationHost, key: string, context: Context): R
     if (store?.kind === 'config') {
       const flag = store.compiled.get(key)
       if (flag) {
-        const forced = host.overrides.size ? flag.variants.get(host.overrides.get(key)!) : undefined
+        const forced = host.overrides.size ? findVariant(flag.variants, host.overrides.get(key)) : undefined
         let served
         if (forced !== undefined) {
           served = forced
@@ -97,11 +97,10 @@ export const snapshotOf = (host: EvaluationHost, context: Context): Snapshot => 
   for (const key of keys) {
     const x = evaluate(host, key, context)
     if (x.found) {
-      // defineProperty: a flag named "__proto__" stays a plain key.
-      Object.defineProperty(flags, key, {
-        value: { variant: x.variant!, value: x.value ?? null, enabled: x.enabled },
-        enumerable: true, writable: true, configurable: true,
-      })
+      const entry: SnapshotEntry = { variant: x.variant!, value: x.value ?? null, enabled: x.enabled }
+      // A flag named "__proto__" must stay a plain key, not set the prototype.
+      if (key === '__proto__') Object.defineProperty(flags, key, { value: entry, enumerable: true, writable: true, configurable: true })
+      else flags[key] = entry
     }
   }
   return { evaluated: true, revision: store?.revision, flags }
