@@ -89,6 +89,19 @@ export const evaluate = (host: EvaluationHost, key: string, context: Context): R
   return r
 }
 
+/**
+ * `isEnabled` without the trace: a kill-switched flag, or one whose first rule serves everyone, answers
+ * from the compiled flag directly; anything else takes the full path.
+ */
+export const enabledOf = (host: EvaluationHost, key: string, context: Context): boolean => {
+  const store = host.store()
+  if (store !== undefined && store.kind === 'config' && host.overrides.size === 0) {
+    const fixed = store.compiled.get(key)?.fixed
+    if (fixed !== undefined) return fixed.enabled
+  }
+  return evaluate(host, key, context).enabled
+}
+
 /** Evaluate every flag in the store into a snapshot (no rules, safe to send to a browser). */
 export const snapshotOf = (host: EvaluationHost, context: Context): Snapshot => {
   const store = host.store()
@@ -137,7 +150,7 @@ export const createEvaluator = <F extends FlagTypes>(host: EvaluationHost, conte
     return x
   }
   return {
-    isEnabled: (key) => run(key).enabled,
+    isEnabled: (key) => (host.impression ? run(key).enabled : enabledOf(host, key, context())),
     variant: (key) => {
       const x = run(key)
       return { name: x.variant, value: x.value as never }
@@ -164,7 +177,7 @@ class ContextEvaluator {
     this.#context = context ?? {}
   }
   isEnabled(key: string): boolean {
-    return evaluate(this.#host, key, this.#context).enabled
+    return enabledOf(this.#host, key, this.#context)
   }
   variant(key: string): { name: string | undefined; value: JsonValue | undefined } {
     const x = evaluate(this.#host, key, this.#context)
