@@ -128,7 +128,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     timer = undefined
     if (closed || store?.kind !== 'config' || (!events.has('change') && !subscribers.size)) return
     const t = now()
-    const { boundaries, ramps } = store.compiled
+    const { boundaries, ramps } = store.compiled.timeline()
     let next = Infinity
     for (const b of boundaries) if (b > t) { next = b; break }
     for (let i = 0; i < ramps.length; i += 2) {

@@ -47,22 +47,29 @@ export interface CompiledFlag {
   lookup: (key: string) => CompiledFlag | undefined
 }
 
+/** Instants at which evaluations may change on their own. */
+export interface Timeline {
+  /** Sorted instants (ms): schedule boundaries, ramp starts and ends. */
+  boundaries: number[]
+  /** Ramps: [start, end] pairs, during which evaluations drift with the clock. */
+  ramps: number[]
+}
+
 export interface CompiledConfig {
   revision: string | undefined
   /** Flag keys in config order. */
   keys: string[]
   /** The compiled flag (compiled on first use, then cached), or undefined. */
   get: (key: string) => CompiledFlag | undefined
-  /** Sorted instants (ms) at which some evaluation may change without a config edit. */
-  boundaries: number[]
-  /** Ramps in force: [start, end] pairs, during which evaluations drift with the clock. */
-  ramps: number[]
+  /** When evaluations may change without a config edit; computed on first call (only clients with listeners need it). */
+  timeline: () => Timeline
   config: Config
 }
 
 const DEFAULT_VARIANTS: Record<string, JsonValue> = { on: true, off: false }
 const NONE: Served[] = []
 const NO_RULES: CompiledRule[] = []
+const NO_RULE_DEFS: Rule[] = []
 const NO_REQUIRES: CompiledFlag['requires'] = []
 /** Shared by every flag that keeps the default on/off variants: nothing to allocate per flag. */
 const BOOLEAN_VARIANTS: Served[] = [
@@ -171,25 +178,29 @@ export const compileConfig = (config: Config): CompiledConfig => {
     }
     return flag
   }
-  // Instants at which an evaluation may change on its own: schedules and ramp ends.
-  const boundaries: number[] = []
-  const ramps: number[] = []
   const keys = Object.keys(defs)
-  for (const key of keys) {
-    const def = defs[key]!
-    const { from, until } = def.schedule ?? {}
-    if (from !== undefined) boundaries.push(asTime(from) ?? 0)
-    if (until !== undefined) boundaries.push(asTime(until) ?? 0)
-    for (const rule of def.rules ?? []) {
-      const r = typeof rule.serve === 'object' && 'rollout' in rule.serve ? rule.serve.rollout : 0
-      if (typeof r === 'object') {
-        const start = asTime(r.start) ?? 0
-        const end = asTime(r.end) ?? 0
-        boundaries.push(start, end)
-        ramps.push(start, end)
+  let timeline: Timeline | undefined
+  // Instants at which an evaluation may change on its own: schedules and ramp ends. Not on the load path.
+  const scan = (): Timeline => {
+    const boundaries: number[] = []
+    const ramps: number[] = []
+    for (const key of keys) {
+      const def = defs[key]!
+      const schedule = def.schedule
+      if (schedule?.from !== undefined) boundaries.push(asTime(schedule.from) ?? 0)
+      if (schedule?.until !== undefined) boundaries.push(asTime(schedule.until) ?? 0)
+      for (const rule of def.rules ?? NO_RULE_DEFS) {
+        const r = typeof rule.serve === 'object' && 'rollout' in rule.serve ? rule.serve.rollout : 0
+        if (typeof r === 'object') {
+          const start = asTime(r.start) ?? 0
+          const end = asTime(r.end) ?? 0
+          boundaries.push(start, end)
+          ramps.push(start, end)
+        }
       }
     }
+    boundaries.sort((a, b) => a - b)
+    return { boundaries, ramps }
   }
-  boundaries.sort((a, b) => a - b)
-  return { revision: config.revision, keys, get, boundaries, ramps, config }
+  return { revision: config.revision, keys, get, timeline: () => (timeline ??= scan()), config }
 }
