@@ -2,6 +2,7 @@ import type { Client, ClientEvents, ClientOptions, FlagTypes, Status } from './c
 import { compileConfig } from './compile.ts'
 import { createEmitter } from './emitter.ts'
 import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
+import { changedKeys, touchedKeys } from './diff.ts'
 import { contextEvaluator, createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
 import { unitReader } from './rollout.ts'
 import { isSnapshot, readSnapshot } from './snapshot.ts'
@@ -21,23 +22,6 @@ const loadDocument = (document: unknown): Store => {
   if (isSnapshot(document)) return { kind: 'snapshot', ...readSnapshot(document as Record<string, unknown>) }
   const config = validateConfig(document)
   return { kind: 'config', compiled: compileConfig(config), revision: config.revision }
-}
-
-const sameValue = (a: JsonValue, b: JsonValue): boolean =>
-  a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))
-
-/** Keys whose served variant or value differs between two evaluations of the same context. */
-const changedKeys = (before: Snapshot | undefined, after: Snapshot): string[] => {
-  const keys: string[] = []
-  const old = before?.flags ?? {}
-  const has = Object.prototype.hasOwnProperty
-  for (const key of Object.keys(after.flags)) {
-    const a = after.flags[key]!
-    const b = has.call(old, key) ? old[key] : undefined
-    if (!b || b.variant !== a.variant || b.enabled !== a.enabled || !sameValue(b.value, a.value)) keys.push(key)
-  }
-  for (const key of Object.keys(old)) if (!has.call(after.flags, key)) keys.push(key)
-  return keys
 }
 
 /**
@@ -111,9 +95,13 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   }
 
   /** After anything that may alter evaluations: `change` with the keys that changed, subscribers, the timer. */
-  const announce = (): void => {
+  const announce = (previous?: Store): void => {
     if (events.has('change')) {
-      const next = snapshotOf(host, context)
+      // After a config edit only the flags it can move are evaluated again; otherwise everything.
+      const touched = view && previous?.kind === 'config' && store?.kind === 'config'
+        ? touchedKeys(previous.compiled.config, store.compiled.config)
+        : undefined
+      const next = snapshotOf(host, context, touched && view && { touched, view })
       const keys = changedKeys(view, next)
       view = next
       if (keys.length) events.emit('change', { keys, revision: store?.revision })
@@ -138,14 +126,15 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       if (start <= t && t < end) next = Math.min(next, t + Math.min(60_000, Math.max(1_000, (end - start) / 10_000)))
     }
     if (next === Infinity) return
-    timer = setTimeout(announce, Math.min(MAX_TIMER_MS, next - t + 1))
+    timer = setTimeout(() => announce(), Math.min(MAX_TIMER_MS, next - t + 1))
     // A schedule timer alone should not keep a Node process alive.
     ;(timer as { unref?: () => void }).unref?.()
   }
 
   const install = (next: Store): void => {
+    const previous = store
     store = next
-    announce()
+    announce(previous)
   }
 
   const markReady = (): void => {

@@ -102,19 +102,30 @@ export const enabledOf = (host: EvaluationHost, key: string, context: Context): 
   return evaluate(host, key, context).enabled
 }
 
-/** Evaluate every flag in the store into a snapshot (no rules, safe to send to a browser). */
-export const snapshotOf = (host: EvaluationHost, context: Context): Snapshot => {
+/**
+ * Evaluate every flag in the store into a snapshot (no rules, safe to send to a browser). With `reuse`,
+ * flags not in `reuse.touched` keep their entry from `reuse.view` (same context, unchanged definition).
+ */
+export const snapshotOf = (
+  host: EvaluationHost,
+  context: Context,
+  reuse?: { touched: Set<string>; view: Snapshot } | false,
+): Snapshot => {
   const store = host.store()
   const flags: Record<string, SnapshotEntry> = {}
   const keys = store?.kind === 'config' ? store.compiled.keys : store ? store.entries.keys() : []
   for (const key of keys) {
-    const x = evaluate(host, key, context)
-    if (x.found) {
-      const entry: SnapshotEntry = { variant: x.variant!, value: x.value ?? null, enabled: x.enabled }
-      // A flag named "__proto__" must stay a plain key, not set the prototype.
-      if (key === '__proto__') Object.defineProperty(flags, key, { value: entry, enumerable: true, writable: true, configurable: true })
-      else flags[key] = entry
+    let entry: SnapshotEntry | undefined
+    if (reuse && !reuse.touched.has(key) && own.call(reuse.view.flags, key)) {
+      entry = reuse.view.flags[key]
+    } else {
+      const x = evaluate(host, key, context)
+      if (x.found) entry = { variant: x.variant!, value: x.value ?? null, enabled: x.enabled }
     }
+    if (!entry) continue
+    // A flag named "__proto__" must stay a plain key, not set the prototype.
+    if (key === '__proto__') Object.defineProperty(flags, key, { value: entry, enumerable: true, writable: true, configurable: true })
+    else flags[key] = entry
   }
   return { evaluated: true, revision: store?.revision, flags }
 }

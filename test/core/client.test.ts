@@ -89,6 +89,28 @@ describe('createClient', () => {
     expect(changes).toEqual([{ keys: ['b', 'd'], revision: 'r2' }])
   })
 
+  it('after a config edit, reports flags moved by the edit: their own rules, a segment, or a prerequisite', () => {
+    const m = manualSource()
+    const c = track(createClient({ source: m.source, context: { email: 'a@example.com', userId: 'u' } }))
+    const seg = (suffix: string) => ({ beta: { attr: 'email', op: 'endsWith' as const, value: suffix } })
+    const flags = (betaRule: 'on' | 'off', base: boolean): Config['flags'] => ({
+      base: base ? on : off,
+      child: { enabled: true, rules: [{ serve: 'on' }], requires: [{ flag: 'base' }] },
+      beta: { enabled: true, rules: [{ if: { segment: 'beta' }, serve: betaRule }] },
+      other: on,
+    })
+    m.push({ schemaVersion: 1, revision: 'r1', segments: seg('@example.com'), flags: flags('on', true) })
+    const changes: unknown[] = []
+    c.on('change', (e) => changes.push(e))
+    m.push({ schemaVersion: 1, revision: 'r2', segments: seg('@example.com'), flags: flags('on', false) })
+    m.push({ schemaVersion: 1, revision: 'r3', segments: seg('@else.com'), flags: flags('on', false) })
+    m.push({ schemaVersion: 1, revision: 'r4', segments: seg('@else.com'), flags: flags('off', false) })
+    expect(changes).toEqual([
+      { keys: ['base', 'child'], revision: 'r2' },
+      { keys: ['beta'], revision: 'r3' },
+    ])
+  })
+
   it('reports to a new change listener only what changed since it subscribed', () => {
     const m = manualSource()
     const c = track(createClient({ source: m.source }))
