@@ -9,454 +9,297 @@ export const MAX_REGEX_LENGTH: number = 256
 /** Deepest nesting accepted for conditions (`all` / `any` / `not`) and for variant values. */
 export const MAX_NESTING_DEPTH: number = 32
 
+// The validator is a walk over shapes: a shape lists the keys an object may have, each with the check
+// of its value. Checks run in shape order, after the object's own keys are checked against the shape,
+// so problems are reported in a fixed order. The path is a stack of keys, formatted only on error.
+
 type Obj = Record<string, unknown>
-/** A segment reference inside a segment, with its path (for the cycle check). */
-interface Edge { to: string; at: PathSegment[] }
-type Prerequisites = { flag: string; variant?: string }[]
+/** Checks the value `v` found at key `k` of the object `o`; the path down to `o` is on `stack`. */
+type Check = (v: unknown, k: string, o: Obj) => unknown
+type Shape = Record<string, Check>
+/**
+ * A reference, for the cycle check: a prerequisite (`{ flag, variant }`, found at `requires[i]`) or a
+ * segment reference (`{ flag: segment, at: path of the condition }`).
+ */
+interface Ref { flag: string; variant?: unknown; at?: PathSegment[] }
 
-const OPERATORS = [
-  'in', 'notIn', 'eq', 'neq', 'contains', 'startsWith', 'endsWith', 'matches', 'lt', 'lte', 'gt', 'gte',
-  'before', 'after', 'semverEq', 'semverLt', 'semverLte', 'semverGt', 'semverGte', 'exists',
-]
-const KINDS = ['attr', 'segment', 'all', 'any', 'not']
-const keys = (...k: string[]): ReadonlySet<string> => new Set(k)
-const OPS = keys(...OPERATORS)
-const ROOT = keys('$schema', 'schemaVersion', 'revision', 'description', 'meta', 'segments', 'flags')
-const FLAG = keys('enabled', 'variants', 'offVariant', 'rules', 'salt', 'schedule', 'requires', 'description')
-const RULE = keys('if', 'serve')
-const SERVE = keys('rollout', 'split', 'variant', 'by', 'salt')
-const RAMP = keys('from', 'to', 'start', 'end')
-const SCHEDULE = keys('from', 'until')
-const PREREQUISITE = keys('flag', 'variant')
-const ATTR = keys('attr', 'op', 'value', 'values', 'caseInsensitive')
-const KIND_KEYS: Record<string, ReadonlySet<string>> = {
-  '': keys(...KINDS, 'op', 'value', 'values', 'caseInsensitive'), attr: ATTR,
-  segment: keys('segment'), all: keys('all'), any: keys('any'), not: keys('not'),
-  rollout: keys('rollout', 'variant', 'by', 'salt'), split: keys('split', 'by', 'salt'),
-}
-// An ISO 8601 date (UTC midnight), or a date-time with a zone: a zone-less time would read differently
-// on every client's clock. Fractions up to nanoseconds, as RFC 3339 tools write them.
-const INSTANT =
-  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/
+// An ISO 8601 date, or a date-time with a zone: a zone-less time would read differently on every
+// client's clock. Fractions up to nanoseconds, as RFC 3339 tools write them.
+const INSTANT = /^\d{4}-\d\d-\d\d(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?$/
+// Ordered by operand, so that ATTR.values and ATTR.value tell the operand from the index.
+const OPS = 'in notIn eq neq contains startsWith endsWith matches lt lte gt gte before after semverEq semverLt semverLte semverGt semverGte exists'.split(' ')
 
-const hasOwn = Object.prototype.hasOwnProperty
-// Validation is synchronous and not re-entrant, so one path stack is shared; it is formatted only on error.
+const own = Object.hasOwn
+const names = Object.keys
+const quote = JSON.stringify
+const finite = Number.isFinite
+const isArray = Array.isArray
+// Validation is synchronous and not re-entrant, so its state is shared, and reset after each call.
 const stack: PathSegment[] = []
+const graph = new Map<string, Ref[]>() // segment → its references, then flag → its `requires`
 let segments: Obj = {}
-let segmentEdges: Map<string, Edge[]> | undefined
-let variants: Obj | undefined
-let dependents: string[] = [] // flags with `requires`, checked once all flags are known
+const ON_OFF = { on: 0, off: 0 } // the variants of a flag without `variants`
+let variants: Obj = ON_OFF // of the flag being checked
+let depth = 0 // of the condition or variant value being checked
+let op = 0 // index in OPS of the condition being checked
+let time = 0 // of the `from` or `start` just checked
+let sum = 0 // of the split weights
 
-// Typed as a const with an annotation so that TypeScript narrows after `if (...) fail(...)`.
+// Typed as consts with annotations so that TypeScript narrows after them.
 const fail: (message: string, key?: PathSegment) => never = (message, key) => {
   if (key !== undefined) stack.push(key)
   throw new FlagstageError(ErrorCode.INVALID_CONFIG, message, { path: formatPath(stack) })
 }
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-const object = (v: unknown, what: string): Obj => (isObject(v) ? v : fail(`expected ${what}, got ${show(v)}`))
-// Objects are read in one for-in pass (V8's enum cache, no lookups of absent keys) that only notes an
-// unexpected own key; this reports the first one, in key order. `kind` names a condition's kind.
-const badKey = (o: Obj, allowed: ReadonlySet<string>, kind?: string): void => {
-  for (const k in o) {
-    if (allowed.has(k) || !hasOwn.call(o, k)) continue
-    if (kind !== undefined && KINDS.includes(k)) fail(`a condition has exactly one kind, found both "${kind}" and "${k}"`)
-    fail(`unknown key ${JSON.stringify(k)} ${oneOf(k, allowed)}`, k)
-  }
+const is: (ok: unknown, what: string, v: unknown, key?: PathSegment) => asserts ok = (ok, what, v, key) => {
+  if (!ok) fail(missing(v) ? `missing (expected ${what})` : `expected ${what}, got ${show(v)}`, key)
 }
-const string = (v: unknown, key: string, nonEmpty = false): void => {
-  if (v !== undefined && (typeof v !== 'string' || (nonEmpty && v === ''))) {
-    fail(`expected a${nonEmpty ? ' non-empty' : ''} string, got ${show(v)}`, key)
-  }
+/** Reports `v` (a reference or an operator) as none of `choices`. */
+const unknown = (v: unknown, choices: string[], key?: PathSegment): void => is(0, oneOf(choices), v, key)
+const missing = (v: unknown): v is undefined => v === undefined
+const isString = (v: unknown): v is string => typeof v == 'string'
+const isScalar = (v: unknown): boolean => isString(v) || typeof v == 'boolean' || finite(v)
+const isObject = (v: unknown): v is Obj => typeof v == 'object' && !!v && !isArray(v)
+const object = (v: unknown): Obj => {
+  is(isObject(v), 'an object', v)
+  return v
 }
-const scalar = (v: unknown, key: PathSegment): void => {
-  if (typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
-    fail(`expected a string, number or boolean, got ${show(v)}`, key)
-  }
+const deeper = (): void => {
+  if (depth++ >= MAX_NESTING_DEPTH) fail('nested deeper than 32 levels')
 }
-const digits = (s: string, at: number, n: number): number => {
-  let x = 0
-  for (let i = at; i < at + n; i++) x = x * 10 + s.charCodeAt(i) - 48
-  return x
-}
-const instant = (v: unknown, key: string): number => {
-  let ms = Number.NaN
-  if (typeof v === 'string' && INSTANT.test(v)) {
-    // Date.parse rolls 2026-02-30 over to March, so check the day of the month first.
-    const year = digits(v, 0, 4)
-    const month = digits(v, 5, 2)
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-    const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
-    if (digits(v, 8, 2) <= days) ms = Date.parse(v)
-  }
-  if (Number.isNaN(ms)) fail(`expected an ISO 8601 date, or a date-time with a zone like "2026-12-01T09:00:00Z", got ${show(v)}`, key)
-  return ms
-}
-const percent = (v: unknown, key: string, twoDecimals: boolean): void => {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 100)) fail(`expected a percentage from 0 to 100, got ${show(v)}`, key)
-  const hundredths = v * 100 // 1.1 * 100 is 110.00000000000001, hence the tolerance
-  if (twoDecimals && Math.abs(hundredths - Math.round(hundredths)) > 1e-6) {
-    fail(`${v} has more than two decimals (expected steps of 0.01, like 12.5 or 33.33)`, key)
-  }
-}
-const variant = (v: unknown, key: PathSegment | undefined, fallback: string): void => {
-  const name = v === undefined ? fallback : v
-  if (typeof name !== 'string') return fail(`expected a variant name, got ${show(v)}`, key)
-  if (variants === undefined ? name === 'on' || name === 'off' : hasOwn.call(variants, name)) return
-  const problem = v === undefined ? `missing, and the default "${fallback}" is not a variant` : `unknown variant ${show(v)}`
-  fail(`${problem} ${oneOf(name, variants === undefined ? ['on', 'off'] : Object.keys(variants))}`, key)
-}
-const json = (v: unknown, depth: number): void => {
-  if (typeof v === 'number' && !Number.isFinite(v)) fail(`expected a finite number, got ${v}`)
-  if (typeof v !== 'object' || v === null) {
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') {
-      fail(`expected a JSON value, got ${typeof v}`)
-    }
-    return
-  }
-  if (depth >= MAX_NESTING_DEPTH) fail(`nested deeper than ${MAX_NESTING_DEPTH} levels`)
-  const items: Obj | unknown[] = v as Obj
-  for (const k of Array.isArray(items) ? items.keys() : Object.keys(items)) {
-    stack.push(k)
-    json((items as Obj)[k], depth + 1)
-    stack.pop()
-  }
-}
-
-const operand = (op: string, value: unknown, values: unknown, ci: unknown): void => {
-  if (ci !== undefined && typeof ci !== 'boolean') fail(`expected true or false, got ${show(ci)}`, 'caseInsensitive')
-  if (op === 'in' || op === 'notIn') {
-    if (value !== undefined) fail(`${op} takes "values" (an array), not "value"`, 'value')
-    if (!Array.isArray(values)) return fail(`${op} needs "values": an array of strings, numbers or booleans, got ${show(values)}`, 'values')
-    stack.push('values')
-    for (let i = 0; i < values.length; i++) scalar(values[i], i)
-    return void stack.pop()
-  }
-  if (values !== undefined) fail(`${op} takes one "value", not "values"`, 'values')
-  if (op === 'exists') {
-    if (value !== undefined) fail('exists takes no value (for "must not exist", wrap it in { "not": ... })', 'value')
-    return
-  }
-  if (value === undefined) fail(`${op} needs a "value"`, 'value')
-  switch (op) {
-    case 'lt': case 'lte': case 'gt': case 'gte':
-      if (typeof value !== 'number' || !Number.isFinite(value)) fail(`${op} compares numbers: expected a finite number, got ${show(value)}`, 'value')
-      return
-    case 'before': case 'after':
-      if (typeof value !== 'number' || !Number.isFinite(value)) instant(value, 'value')
-      return
-    case 'semverEq': case 'semverLt': case 'semverLte': case 'semverGt': case 'semverGte':
-      if (typeof value !== 'string' || parseSemver(value) === undefined) fail(`expected a version like "1.2.3", got ${show(value)}`, 'value')
-      return
-    case 'matches':
-      if (typeof value !== 'string') return fail(`expected a regular expression string, got ${show(value)}`, 'value')
-      if (value.length > MAX_REGEX_LENGTH) fail(`regex is ${value.length} characters long (expected at most ${MAX_REGEX_LENGTH})`, 'value')
-      try {
-        new RegExp(value, ci === true ? 'i' : '')
-      } catch (error) {
-        fail(`regex does not compile: ${(error as Error).message}`, 'value')
-      }
-      return
-    default:
-      scalar(value, 'value')
-  }
-}
-
-const condition = (v: unknown, depth: number): void => {
-  if (depth >= MAX_NESTING_DEPTH) fail(`conditions nested deeper than ${MAX_NESTING_DEPTH} levels`)
-  const c = object(v, 'a condition (attr + op, segment, all, any or not)')
-  let attr: unknown, op: unknown, value: unknown, values: unknown, ci: unknown
-  let ref: unknown, all: unknown, any: unknown, not: unknown
-  let extra = false
-  for (const k in c) {
-    const x = c[k]
-    switch (k) {
-      case 'attr': attr = x; break
-      case 'op': op = x; break
-      case 'value': value = x; break
-      case 'values': values = x; break
-      case 'caseInsensitive': ci = x; break
-      case 'segment': ref = x; break
-      case 'all': all = x; break
-      case 'any': any = x; break
-      case 'not': not = x; break
-      default: extra ||= hasOwn.call(c, k)
-    }
-  }
-  const kind = attr !== undefined ? 'attr' : ref !== undefined ? 'segment' : all !== undefined ? 'all'
-    : any !== undefined ? 'any' : not !== undefined ? 'not' : ''
-  const kinds = +(attr !== undefined) + +(ref !== undefined) + +(all !== undefined) + +(any !== undefined) + +(not !== undefined)
-  const attrKeys = op !== undefined || value !== undefined || values !== undefined || ci !== undefined
-  if (extra || kinds > 1 || (attrKeys && kind !== 'attr')) badKey(c, KIND_KEYS[kind] as ReadonlySet<string>, kind || undefined)
-  if (kind === '') fail('expected a condition: one of attr (with op), segment, all, any or not')
-  if (kind === 'attr') {
-    if (typeof attr !== 'string' || attr === '') fail(`expected an attribute name, got ${show(attr)}`, 'attr')
-    if (typeof op !== 'string') return fail(`${op === undefined ? 'missing' : `got ${show(op)}`} ${oneOf('', OPERATORS)}`, 'op')
-    if (!OPS.has(op)) fail(`unknown operator ${show(op)} ${oneOf(op, OPERATORS)}`, 'op')
-    return operand(op, value, values, ci)
-  }
-  stack.push(kind)
-  if (kind === 'not') condition(not, depth + 1)
-  else if (kind === 'segment') {
-    if (typeof ref !== 'string') fail(`expected a segment name, got ${show(ref)}`)
-    if (!hasOwn.call(segments, ref)) fail(`unknown segment ${show(ref)} ${oneOf(ref, Object.keys(segments))}`)
-    // While segments are checked, stack[1] is the segment being defined: record the edge for cycles.
-    segmentEdges?.get(stack[1] as string)?.push({ to: ref, at: stack.slice() })
-  } else {
-    const list = kind === 'all' ? all : any
-    if (!Array.isArray(list) || list.length === 0) fail(`expected a non-empty array of conditions, got ${show(list)}`)
-    for (let i = 0; i < list.length; i++) {
-      stack.push(i)
-      condition(list[i], depth + 1)
-      stack.pop()
-    }
-  }
+const at = (k: PathSegment, check: (v: unknown) => unknown, v: unknown): void => {
+  stack.push(k)
+  check(v)
   stack.pop()
 }
-
-const split = (v: unknown): void => {
-  stack.push('split')
-  const weights = object(v, 'an object of variant weights')
-  let sum = 0
+/** Calls `f` with each own entry of `o`, at its path; returns how many there were. */
+const each = (o: Obj, f: (v: unknown, k: string) => unknown): number => {
   let n = 0
-  for (const name in weights) {
-    if (!hasOwn.call(weights, name)) continue
-    variant(name, name, '')
-    const w = weights[name]
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) fail(`expected a weight >= 0, got ${show(w)}`, name)
-    sum += w
-    n++
-  }
-  if (n === 0) fail('expected at least one variant weight')
-  // 33.33 * 3 sums to 99.99000000000001 in floating point: allow for that beyond the 0.01 tolerance.
-  if (Math.abs(sum - 100) > 0.01 + 1e-9) fail(`weights sum to ${Math.round(sum * 1e6) / 1e6} (expected 100, ±0.01)`)
+  for (const k in o) if (own(o, k)) stack.push(k), f(o[k], k), stack.pop(), n++
+  return n
+}
+/** Calls `f` with each item of `a`, at its path. */
+const items = (a: unknown[], f: (v: unknown) => unknown): void => {
+  for (let i = 0; i < a.length; i++) stack.push(i), f(a[i]), stack.pop()
+}
+const list = (v: unknown, k: string, f: (v: unknown) => unknown, min = 0): void => {
+  is(isArray(v) && v.length >= min, min ? 'a non-empty array' : 'an array', v, k)
+  stack.push(k)
+  items(v, f)
   stack.pop()
 }
+/**
+ * Reports the first own key of `o`, in key order, that `shape` does not allow. In a condition, the key
+ * of another kind is reported at the condition: it has two kinds.
+ */
+const keys = (o: Obj, shape: object, inCondition?: unknown): void => {
+  for (const k in o) {
+    if (!own(shape, k) && own(o, k)) {
+      fail(`unexpected key ${quote(k)} (expected ${oneOf(names(shape))})`, inCondition && own(KINDS, k) ? undefined : k)
+    }
+  }
+}
+/** Checks that `v` is an object with only the keys of `shape`, then checks its values in shape order. */
+const walk = (v: unknown, shape: Shape, inCondition?: unknown): Obj => {
+  const o = object(v)
+  keys(o, shape, inCondition)
+  for (const k in shape) if (own(shape, k)) (shape[k] as Check)(o[k], k, o)
+  return o
+}
+const walker = (shape: Shape) => (v: unknown): Obj => walk(v, shape)
+/** The check that runs `check` one level down, at the key. */
+const under = (check: (v: unknown) => unknown): Check => (v, k) => at(k, check, v)
+const opt = (check: Check): Check => (v, k, o) => missing(v) || check(v, k, o)
+
+const str: Check = (v, k) => is(missing(v) || isString(v), 'a string', v, k)
+const name = (v: unknown, k?: PathSegment): void => is(isString(v) && v, 'a non-empty string', v, k)
+const bool: Check = (v, k) => is(typeof v == 'boolean', 'true or false', v, k)
+const scalar = (v: unknown): void => is(isScalar(v), 'a string, number or boolean', v)
+const percent: Check = (v, k) => is(finite(v) && (v as number) >= 0 && (v as number) <= 100, '0 to 100', v, k)
+const instant = (v: unknown, k?: PathSegment): number => {
+  // Some engines read 2026-02-30 as March 2: the day of the month must survive the parse.
+  const t = isString(v) && INSTANT.test(v) && new Date(v.slice(0, 10)).getUTCDate() == +v.slice(8, 10) ? Date.parse(v) : NaN
+  is(t === t, 'an ISO 8601 date or zoned date-time', v, k)
+  return t
+}
+const until: Check = (v, k) => is(instant(v, k) > time, 'a later time', v, k)
+/** `v` names a variant of the current flag; when missing, the default must be one ("off" for offVariant). */
+const variant = (v: unknown, k?: PathSegment): void => {
+  const name = missing(v) ? (k == 'offVariant' ? 'off' : 'on') : v
+  if (!(isString(name) && own(variants, name))) unknown(v, names(variants), k)
+}
+const json = (v: unknown): void => {
+  if (typeof v == 'object' && v) {
+    deeper()
+    isArray(v) ? items(v, json) : each(v as Obj, json)
+    depth--
+  } else is(v === null || isScalar(v), 'a JSON value', v)
+}
+
+const condition = (v: unknown): void => {
+  deeper()
+  const c = object(v)
+  let kind: string | undefined
+  for (const k of KIND_NAMES) {
+    if (!missing(c[k])) {
+      kind = k
+      break
+    }
+  }
+  walk(c, kind ? (KINDS[kind] as Shape) : NO_KIND, kind)
+  depth--
+}
+const regex: Check = (v, k, o) => {
+  is(isString(v) && v.length <= MAX_REGEX_LENGTH, 'a regex of at most 256 chars', v, k)
+  try {
+    new RegExp(v, o.caseInsensitive ? 'i' : '')
+  } catch (error) {
+    fail(`bad regex: ${(error as Error).message}`, k)
+  }
+}
+const none = (o: Obj, k: string): unknown => missing(o[k]) || fail(`${OPS[op]} takes no "${k}"`, k)
+const ATTR: Shape = {
+  attr: name,
+  op: (v, k) => (op = OPS.indexOf(v as string)) >= 0 || unknown(v, OPS, k),
+  caseInsensitive: opt(bool),
+  // in and notIn take values, exists nothing, the others a value.
+  values: (v, k, o) => (op < 2 ? (none(o, 'value'), list(v, k, scalar)) : none(o, k)),
+  value: (v, k, o) =>
+    op > 18 ? none(o, k)
+      : op > 13 ? is(isString(v) && parseSemver(v), 'a version like 1.2.3', v, k)
+        : op > 11 ? finite(v) || instant(v, k)
+          : op > 7 ? is(finite(v), 'a number', v, k)
+            : op > 6 ? regex(v, k, o)
+              : op > 1 && at(k, scalar, v),
+}
+const conditions: Check = (v, k) => list(v, k, condition, 1)
+/** The kinds of condition, in precedence order, each with its shape. */
+const KINDS: Record<string, Shape> = {
+  attr: ATTR,
+  segment: {
+    segment: (v, k) => {
+      isString(v) && own(segments, v) || unknown(v, names(segments), k)
+      // stack[1] is the segment being defined; in a flag, the flag, which has no references yet.
+      graph.get(stack[1] as string)?.push({ flag: v as string, at: stack.slice() })
+    },
+  },
+  all: { all: conditions },
+  any: { any: conditions },
+  not: { not: under(condition) },
+}
+const KIND_NAMES = names(KINDS)
+// Any condition key is allowed; the first check reports the missing kind.
+const NO_KIND = { ...KINDS, ...ATTR, attr: () => fail('expected attr, segment, all, any or not') } as Shape
+
+const ROLLOUT: Shape = {
+  by: opt(name),
+  salt: str,
+  rollout: (v, k, o) =>
+    isObject(v) ? at(k, ramp, v)
+      // A whole number of hundredths, give or take 1e-6: 1.1 * 100 is 110.00000000000001.
+      : (percent(v, k, o), is(((v as number) * 100 + 1e-6) % 1 < 2e-6, 'at most two decimals', v, k)),
+  variant,
+}
+const weight = (w: unknown, name: string): void => {
+  variant(name)
+  is(finite(w) && (w as number) >= 0, 'a weight >= 0', w)
+  sum += w as number
+}
+const SPLIT: Shape = {
+  by: opt(name),
+  salt: str,
+  split: under((v) => {
+    sum = 0
+    each(object(v), weight)
+    // 33.33 * 3 sums to 99.99000000000001 in floating point: allow for that beyond the 0.01 tolerance.
+    if (Math.abs(sum - 100) > 0.01 + 1e-9) fail(`weights sum to ${+sum.toFixed(6)} (expected 100)`)
+  }),
+}
+// Neither or both of rollout and split: any serve key is allowed; the first check reports the kinds.
+const NO_SERVE: Shape = { ...ROLLOUT, ...SPLIT, by: () => fail('expected rollout or split') }
+const ramp = walker({ from: percent, to: percent, start: (v, k) => (time = instant(v, k)), end: until })
 const serve = (v: unknown): void => {
-  if (typeof v === 'string') return variant(v, undefined, '')
-  const s = object(v, 'a variant name, { "rollout": ... } or { "split": ... }')
-  let rollout: unknown, weights: unknown, name: unknown, by: unknown, salt: unknown
-  let extra = false
-  for (const k in s) {
-    const x = s[k]
-    switch (k) {
-      case 'rollout': rollout = x; break
-      case 'split': weights = x; break
-      case 'variant': name = x; break
-      case 'by': by = x; break
-      case 'salt': salt = x; break
-      default: extra ||= hasOwn.call(s, k)
-    }
-  }
-  const hasRollout = rollout !== undefined
-  if (hasRollout === (weights !== undefined)) {
-    if (extra) badKey(s, SERVE)
-    fail(hasRollout ? 'a serve has either "rollout" or "split", not both' : 'expected "rollout" or "split"')
-  }
-  if (extra || (!hasRollout && name !== undefined)) badKey(s, KIND_KEYS[hasRollout ? 'rollout' : 'split'] as ReadonlySet<string>)
-  string(by, 'by', true)
-  string(salt, 'salt')
-  if (!hasRollout) return split(weights)
-  if (isObject(rollout)) {
-    stack.push('rollout')
-    const r = rollout
-    for (const k in r) if (!RAMP.has(k) && hasOwn.call(r, k)) badKey(r, RAMP)
-    percent(r.from, 'from', false)
-    percent(r.to, 'to', false)
-    const start = instant(r.start, 'start')
-    if (instant(r.end, 'end') <= start) fail('end must be after start', 'end')
-    stack.pop()
-  } else percent(rollout, 'rollout', true)
-  variant(name, 'variant', 'on')
+  if (isString(v)) return variant(v)
+  is(isObject(v), 'a variant name or an object', v)
+  const rollout = !missing(v.rollout)
+  walk(v, rollout === missing(v.split) ? (rollout ? ROLLOUT : SPLIT) : NO_SERVE)
 }
-const rule = (v: unknown): void => {
-  const r = object(v, 'a rule object')
-  let when: unknown, then: unknown
-  for (const k in r) {
-    if (k === 'serve') then = r[k]
-    else if (k === 'if') when = r[k]
-    else if (hasOwn.call(r, k)) badKey(r, RULE)
-  }
-  if (when !== undefined) {
-    stack.push('if')
-    condition(when, 0)
-    stack.pop()
-  }
-  if (then === undefined) fail('missing (expected a variant name, { "rollout": ... } or { "split": ... })', 'serve')
-  stack.push('serve')
-  serve(then)
-  stack.pop()
-}
-const prerequisite = (v: unknown): void => {
-  const p = object(v, 'a prerequisite object')
-  for (const k in p) if (!PREREQUISITE.has(k) && hasOwn.call(p, k)) badKey(p, PREREQUISITE)
-  if (typeof p.flag !== 'string' || p.flag === '') fail(`expected a flag key, got ${show(p.flag)}`, 'flag')
-  string(p.variant, 'variant')
-}
-const list = (items: unknown, key: string, each: (item: unknown) => void): void => {
-  if (!Array.isArray(items)) fail(`expected an array, got ${show(items)}`, key)
-  stack.push(key)
-  for (let i = 0; i < items.length; i++) {
-    stack.push(i)
-    each(items[i])
-    stack.pop()
-  }
-  stack.pop()
+const rule = walker({ if: opt(under(condition)), serve: under(serve) })
+const prerequisite = walker({ flag: name, variant: str })
+const schedule = walker({ from: (v, k) => (time = missing(v) ? -Infinity : instant(v, k)), until: opt(until) })
+
+const FLAG: Shape = {
+  enabled: bool,
+  variants: opt(under((v) => {
+    each(object(v), json) || fail('expected at least one variant')
+    variants = v as Obj
+  })),
+  offVariant: variant,
+  salt: str,
+  description: str,
+  schedule: opt(under(schedule)),
+  rules: opt((v, k) => list(v, k, rule)),
+  requires: opt((v, k) => {
+    list(v, k, prerequisite)
+    graph.set(stack[1] as string, v as Ref[])
+  }),
 }
 
-const flag = (v: unknown): void => {
-  const f = object(v, 'a flag object')
-  let enabled: unknown, vs: unknown, off: unknown, rules: unknown
-  let salt: unknown, schedule: unknown, requires: unknown, description: unknown
-  let extra = false
-  for (const k in f) {
-    const x = f[k]
-    switch (k) {
-      case 'enabled': enabled = x; break
-      case 'variants': vs = x; break
-      case 'offVariant': off = x; break
-      case 'rules': rules = x; break
-      case 'salt': salt = x; break
-      case 'schedule': schedule = x; break
-      case 'requires': requires = x; break
-      case 'description': description = x; break
-      default: extra ||= hasOwn.call(f, k)
-    }
-  }
-  if (extra) badKey(f, FLAG)
-  if (typeof enabled !== 'boolean') fail(`expected true or false, got ${show(enabled)}`, 'enabled')
-  variants = undefined
-  if (vs !== undefined) {
-    stack.push('variants')
-    const o = object(vs, 'an object of variant name to value')
-    let n = 0
-    for (const name in o) {
-      if (!hasOwn.call(o, name)) continue
-      stack.push(name)
-      json(o[name], 0)
-      stack.pop()
-      n++
-    }
-    if (n === 0) fail('expected at least one variant (omit "variants" for on/off)')
-    variants = o
-    stack.pop()
-  }
-  if (off !== undefined || variants !== undefined) variant(off, 'offVariant', 'off')
-  string(salt, 'salt')
-  string(description, 'description')
-  if (schedule !== undefined) {
-    stack.push('schedule')
-    const s = object(schedule, 'an object with from and/or until')
-    for (const k in s) if (!SCHEDULE.has(k) && hasOwn.call(s, k)) badKey(s, SCHEDULE)
-    const from = s.from === undefined ? -Infinity : instant(s.from, 'from')
-    if (s.until !== undefined && instant(s.until, 'until') <= from) fail('until must be after from', 'until')
-    stack.pop()
-  }
-  if (rules !== undefined) list(rules, 'rules', rule)
-  if (requires !== undefined) {
-    list(requires, 'requires', prerequisite)
-    dependents.push(stack[1] as string)
-  }
-}
-
-// Walks the graph depth-first from each node in key order; `out(node, i)` is the node's i-th reference
-// and `at(node, i)` its path. Reports the reference that closes the first cycle met.
-const findCycle = (
-  nodes: Iterable<string>,
-  out: (node: string, i: number) => string | undefined,
-  at: (node: string, i: number) => PathSegment[],
-  what: string,
-): void => {
-  const state = new Map<string, 1 | 2>() // 1: on the current walk, 2: done
-  const walk: string[] = []
-  const next: number[] = []
-  for (const start of nodes) {
-    if (state.has(start)) continue
-    state.set(start, 1)
-    walk.push(start)
-    next.push(0)
-    while (walk.length > 0) {
-      const top = walk.length - 1
-      const from = walk[top] as string
-      const i = next[top] as number
-      const to = out(from, i)
-      if (to === undefined) {
-        state.set(from, 2)
-        walk.pop()
-        next.pop()
-        continue
-      }
-      next[top] = i + 1
-      const seen = state.get(to)
-      if (seen === 1) {
-        const chain = [...walk.slice(walk.indexOf(to)), to].map((k) => JSON.stringify(k)).join(' → ')
+// Walks `graph` depth-first from each node in key order and reports the reference that closes the
+// first cycle met. Iterative, so a chain of 10,000 flags is fine.
+const cycle = (what: string, key: string): void => {
+  const next = new Map<string, number>() // node → its next reference while on the walk, -1 once done
+  for (const start of graph.keys()) {
+    const walked = [start]
+    while (walked.length) {
+      const from = walked.at(-1) as string
+      const i = next.get(from) ?? 0
+      const ref = graph.get(from)?.[i]
+      next.set(from, ref ? i + 1 : -1)
+      if (!ref) walked.pop()
+      else if (!next.has(ref.flag)) walked.push(ref.flag)
+      else if ((next.get(ref.flag) as number) >= 0) {
         stack.length = 0
-        stack.push(...at(from, i))
-        fail(`${what} cycle: ${chain}`)
-      }
-      if (seen === undefined) {
-        state.set(to, 1)
-        walk.push(to)
-        next.push(0)
+        stack.push(...(ref.at ?? ['flags', from, 'requires', i]))
+        fail(`${what} cycle: ${[...walked.slice(walked.indexOf(ref.flag)), ref.flag].map(quote as (k: string) => string).join(' → ')}`, key)
       }
     }
   }
+  graph.clear()
 }
 
-// Once every flag is known: prerequisites name existing flags and variants, and form no cycle.
-const prerequisites = (flags: Obj): void => {
-  for (const key of dependents) {
-    const requires = (flags[key] as Obj).requires as Prerequisites
-    for (let i = 0; i < requires.length; i++) {
-      const { flag: target, variant: name } = requires[i] as Prerequisites[number]
-      stack.length = 0
-      stack.push('flags', key, 'requires', i)
-      if (!hasOwn.call(flags, target)) fail(`unknown flag ${show(target)} ${oneOf(target, Object.keys(flags))}`, 'flag')
-      variants = (flags[target] as Obj).variants as Obj | undefined
-      variant(name, 'variant', 'on')
+const ROOT: Shape = {
+  schemaVersion: (v, k) => is(v === 1, '1', v, k),
+  revision: str,
+  $schema: str,
+  description: str,
+  meta: opt(under(object)),
+  segments: opt(under((v) => {
+    each((segments = object(v)), (c, key) => {
+      name(key)
+      graph.set(key as string, [])
+      condition(c)
+    })
+    cycle('segment', 'segment')
+  })),
+  flags: under((v) => {
+    const flags = object(v)
+    each(flags, (f, key) => {
+      name(key)
+      variants = ON_OFF
+      walk(f, FLAG)
+    })
+    // Once every flag is known: prerequisites name existing flags and variants, and form no cycle.
+    for (const [key, refs] of graph) {
+      for (let i = 0; i < refs.length; i++) {
+        const { flag, variant: v } = refs[i] as Ref
+        stack.splice(1, 3, key, 'requires', i)
+        if (!own(flags, flag)) unknown(flag, names(flags), 'flag')
+        variants = ((flags[flag] as Obj).variants ?? ON_OFF) as Obj
+        variant(v, 'variant')
+      }
     }
-  }
-  findCycle(
-    dependents,
-    (key, i) => ((flags[key] as Obj).requires as Prerequisites | undefined)?.[i]?.flag,
-    (key, i) => ['flags', key, 'requires', i, 'flag'],
-    'prerequisite',
-  )
-}
-
-const check = (input: unknown): Config => {
-  const root = object(input, 'the config to be an object')
-  for (const k in root) if (!ROOT.has(k) && hasOwn.call(root, k)) badKey(root, ROOT)
-  const version = root.schemaVersion
-  if (version !== 1) fail(`${version === undefined ? 'missing' : `unsupported schemaVersion ${show(version)}`} (expected 1)`, 'schemaVersion')
-  string(root.revision, 'revision')
-  string(root.$schema, '$schema')
-  string(root.description, 'description')
-  if (root.meta !== undefined && !isObject(root.meta)) fail(`expected an object, got ${show(root.meta)}`, 'meta')
-  stack.push('segments')
-  segments = root.segments === undefined ? {} : object(root.segments, 'an object of segment name to condition')
-  segmentEdges = new Map()
-  for (const key of Object.keys(segments)) {
-    if (key === '') fail('expected a non-empty segment name', key)
-    segmentEdges.set(key, [])
-    stack.push(key)
-    condition(segments[key], 0)
-    stack.pop()
-  }
-  const edges = segmentEdges
-  findCycle(edges.keys(), (key, i) => edges.get(key)?.[i]?.to, (key, i) => (edges.get(key) as Edge[])[i]?.at ?? [], 'segment')
-  segmentEdges = undefined
-  stack.length = 0
-  stack.push('flags')
-  if (root.flags === undefined) fail('missing (expected an object of flag key to flag)')
-  const flags = object(root.flags, 'an object of flag key to flag')
-  for (const key of Object.keys(flags)) {
-    if (key === '') fail('expected a non-empty flag key', key)
-    stack.push(key)
-    flag(flags[key])
-    stack.pop()
-  }
-  prerequisites(flags)
-  return root as unknown as Config
+    cycle('prerequisite', 'flag')
+  }),
 }
 
 /**
@@ -474,13 +317,13 @@ const check = (input: unknown): Config => {
  */
 export const validateConfig = (input: unknown): Config => {
   try {
-    return check(input)
+    walk(input, ROOT)
+    return input as Config
   } finally {
     // Drop every reference to the input, valid or not.
-    stack.length = 0
+    stack.length = depth = 0
+    graph.clear()
     segments = {}
-    segmentEdges = undefined
-    variants = undefined
-    dependents = []
+    variants = ON_OFF
   }
 }

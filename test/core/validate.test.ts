@@ -51,7 +51,7 @@ describe('validateConfig', () => {
     it.each([null, [], 'config', 1, undefined])('rejects a root that is %j', (root) => {
       const error = problem(root)
       expect(error.path).toBe('')
-      expect(error.message).toMatch(/^expected the config to be an object, got /)
+      expect(error.message).toMatch(/^(expected an object, got |missing \(expected an object\))/)
     })
 
     it.each([2, '1', undefined, 0])('rejects schemaVersion %j', (schemaVersion) => {
@@ -60,7 +60,7 @@ describe('validateConfig', () => {
 
     it('says whether schemaVersion is missing or unsupported', () => {
       expect(problem({ flags: {} }).message).toBe('schemaVersion: missing (expected 1)')
-      expect(problem({ schemaVersion: 2, flags: {} }).message).toBe('schemaVersion: unsupported schemaVersion 2 (expected 1)')
+      expect(problem({ schemaVersion: 2, flags: {} }).message).toBe('schemaVersion: expected 1, got 2')
     })
 
     it('rejects a revision that is not a string', () => {
@@ -82,10 +82,10 @@ describe('validateConfig', () => {
       expect(validateConfig(config)).toBe(config)
     })
 
-    it('rejects other unknown keys at the root, suggesting the closest known one', () => {
+    it('rejects other unknown keys at the root, listing the known ones', () => {
       const error = problem({ schemaVersion: 1, flags: {}, segmets: {} })
       expect(error.path).toBe('segmets')
-      expect(error.message).toContain('did you mean "segments"?')
+      expect(error.message).toContain('unexpected key "segmets" (expected one of schemaVersion, revision, $schema, description, meta, segments, flags)')
     })
 
     it('rejects meta that is not an object, and $schema or description that are not strings', () => {
@@ -133,13 +133,13 @@ describe('validateConfig', () => {
     it('rejects an offVariant that is not a variant, listing the variants', () => {
       const error = problem(flag({ enabled: true, variants: { blue: 1, green: 2 }, offVariant: 'red' }))
       expect(error.path).toBe('flags.a.offVariant')
-      expect(error.message).toBe('flags.a.offVariant: unknown variant "red" (expected one of blue, green)')
+      expect(error.message).toBe('flags.a.offVariant: expected one of blue, green, got "red"')
     })
 
     it('rejects a missing offVariant when the flag has no "off" variant', () => {
       const error = problem(flag({ enabled: true, variants: { blue: 1, green: 2 } }))
       expect(error.path).toBe('flags.a.offVariant')
-      expect(error.message).toContain('the default "off" is not a variant')
+      expect(error.message).toBe('flags.a.offVariant: missing (expected one of blue, green)')
     })
 
     it('uses on/off as the default variants', () => {
@@ -172,7 +172,7 @@ describe('validateConfig', () => {
     it('rejects a serve string that is not a variant', () => {
       const error = problem(serving('yes'))
       expect(error.path).toBe(`${R}.serve`)
-      expect(error.message).toContain('unknown variant "yes" (expected one of on, off)')
+      expect(error.message).toContain('expected one of on, off, got "yes"')
     })
 
     it.each([true, 1, null, []])('rejects a serve that is %j', (serve) => {
@@ -184,10 +184,10 @@ describe('validateConfig', () => {
       expect(pathOf(serving({ rollout: 5, split: { on: 100 } }))).toBe(`${R}.serve`)
     })
 
-    it('rejects unknown keys in a serve, with a suggestion', () => {
+    it('rejects unknown keys in a serve, listing the known ones', () => {
       const error = problem(serving({ rollout: 5, varaint: 'on' }))
       expect(error.path).toBe(`${R}.serve.varaint`)
-      expect(error.message).toContain('did you mean "variant"?')
+      expect(error.message).toContain('unexpected key "varaint" (expected one of by, salt, rollout, variant)')
       expect(pathOf(serving({ split: { on: 100 }, variant: 'on' }))).toBe(`${R}.serve.variant`)
     })
 
@@ -200,14 +200,14 @@ describe('validateConfig', () => {
     })
 
     it.each([33.333, 0.001, 99.995])('rejects rollout %j for having more than two decimals', (rollout) => {
-      expect(problem(serving({ rollout })).message).toContain('more than two decimals')
+      expect(problem(serving({ rollout })).message).toContain('expected at most two decimals')
     })
 
     it('rejects an unknown rollout variant, and a default "on" the flag lacks', () => {
       expect(pathOf(serving({ rollout: 5, variant: 'yes' }))).toBe(`${R}.serve.variant`)
       const error = problem(serving({ rollout: 5 }, { variants: { a: 1, off: 0 } }))
       expect(error.path).toBe(`${R}.serve.variant`)
-      expect(error.message).toContain('the default "on" is not a variant')
+      expect(error.message).toContain('missing (expected one of a, off)')
     })
 
     it.each(['', 5, null])('rejects by %j', (by) => {
@@ -338,13 +338,13 @@ describe('validateConfig', () => {
     })
 
     it('rejects a condition of no kind', () => {
-      expect(problem(when({})).message).toContain('one of attr (with op), segment, all, any or not')
+      expect(problem(when({})).message).toContain('expected attr, segment, all, any or not')
     })
 
     it('rejects a condition of two kinds', () => {
       const error = problem(when({ attr: 'x', op: 'exists', not: { attr: 'y', op: 'exists' } }))
       expect(error.path).toBe(`${R}.if`)
-      expect(error.message).toContain('found both "attr" and "not"')
+      expect(error.message).toContain('unexpected key "not" (expected one of attr, op, caseInsensitive, values, value)')
       expect(pathOf(when({ all: [{ segment: 's', any: [] }] }, { segments: { s: { attr: 'x', op: 'exists' } } }))).toBe(`${R}.if.all[0]`)
       expect(pathOf(when({ segment: 's', op: null }, { segments: { s: { attr: 'x', op: 'exists' } } }))).toBe(`${R}.if.op`)
       expect(pathOf(when({ not: { attr: 'x', op: 'exists' }, value: 1 }))).toBe(`${R}.if.value`)
@@ -354,7 +354,7 @@ describe('validateConfig', () => {
       const error = problem(when({ attr: 'plan', op: 'eq', vaule: 'pro' }))
       expect(error.path).toBe(`${R}.if.vaule`)
       expect(error.message).toBe(
-        `${R}.if.vaule: unknown key "vaule" (expected one of attr, op, value, values, caseInsensitive; did you mean "value"?)`,
+        `${R}.if.vaule: unexpected key "vaule" (expected one of attr, op, caseInsensitive, values, value)`,
       )
       expect(pathOf(when({ atr: 'plan', op: 'eq', value: 'pro' }))).toBe(`${R}.if.atr`)
       expect(pathOf(when({ not: { attr: 'x', op: 'exists' }, because: 'x' }))).toBe(`${R}.if.because`)
@@ -363,7 +363,7 @@ describe('validateConfig', () => {
     it('rejects an unknown operator, listing the operators', () => {
       const error = problem(when({ attr: 'country', op: 'inn', values: ['US'] }))
       expect(error.path).toBe(`${R}.if.op`)
-      expect(error.message).toMatch(/^flags\.a\.rules\[0\]\.if\.op: unknown operator "inn" \(expected one of in, notIn, eq, neq, .*exists; did you mean "in"\?\)$/)
+      expect(error.message).toMatch(/^flags\.a\.rules\[0\]\.if\.op: expected one of in, notIn, eq, neq, .*exists, got "inn"$/)
     })
 
     it.each([undefined, 1, 'EQ', 'toString', '__proto__'])('rejects op %j', (op) => {
@@ -381,7 +381,7 @@ describe('validateConfig', () => {
     it('rejects an op without attr as a condition of no kind', () => {
       const error = problem(when({ op: 'exists' }))
       expect(error.path).toBe(`${R}.if`)
-      expect(error.message).toContain('expected a condition: one of attr (with op), segment, all, any or not')
+      expect(error.message).toContain('expected attr, segment, all, any or not')
     })
 
     it('requires a values array of strings, numbers or booleans for in and notIn', () => {
@@ -426,7 +426,7 @@ describe('validateConfig', () => {
     it('rejects a value on exists (use not for must-not-exist)', () => {
       const error = problem(when({ attr: 'x', op: 'exists', value: true }))
       expect(error.path).toBe(`${R}.if.value`)
-      expect(error.message).toContain('wrap it in { "not": ... }')
+      expect(error.message).toContain('exists takes no "value"')
       expect(pathOf(when({ attr: 'x', op: 'exists', values: [] }))).toBe(`${R}.if.values`)
     })
 
@@ -440,7 +440,7 @@ describe('validateConfig', () => {
     it('rejects a matches pattern that does not compile, or is not a string', () => {
       const error = problem(when({ attr: 'x', op: 'matches', value: '(a' }))
       expect(error.path).toBe(`${R}.if.value`)
-      expect(error.message).toContain('regex does not compile')
+      expect(error.message).toContain('bad regex: Invalid regular expression')
       expect(pathOf(when({ attr: 'x', op: 'matches', value: /a/ }))).toBe(`${R}.if.value`)
       expect(pathOf(when({ attr: 'x', op: 'matches', value: '[z-a]' }))).toBe(`${R}.if.value`)
     })
@@ -482,11 +482,11 @@ describe('validateConfig', () => {
     it('rejects a reference to an unknown segment from a flag', () => {
       const error = problem(when({ segment: 'betta' }, { segments: { beta: staff } }))
       expect(error.path).toBe(`${R}.if.segment`)
-      expect(error.message).toContain('unknown segment "betta" (expected one of beta; did you mean "beta"?)')
+      expect(error.message).toContain('expected one of beta, got "betta"')
     })
 
     it('says there are no segments when none are defined', () => {
-      expect(problem(when({ segment: 'beta' })).message).toBe(`${R}.if.segment: unknown segment "beta" (there are none)`)
+      expect(problem(when({ segment: 'beta' })).message).toBe(`${R}.if.segment: expected one of (none), got "beta"`)
     })
 
     it('rejects a reference to an unknown segment from a segment', () => {
@@ -541,7 +541,7 @@ describe('validateConfig', () => {
     it('rejects a prerequisite on an unknown flag', () => {
       const error = problem(flags({ a: { enabled: true }, b: { enabled: true, requires: [{ flag: 'payments-v2' }] } }))
       expect(error.path).toBe('flags.b.requires[0].flag')
-      expect(error.message).toContain('unknown flag "payments-v2"')
+      expect(error.message).toContain('expected one of a, b, got "payments-v2"')
     })
 
     it('rejects a prerequisite on an unknown variant, including a default "on" the flag lacks', () => {
@@ -549,7 +549,7 @@ describe('validateConfig', () => {
       expect(pathOf(flags({ a: { enabled: true, requires: [{ flag: 'c', variant: 'dim' }] }, c }))).toBe('flags.a.requires[0].variant')
       const error = problem(flags({ a: { enabled: true, requires: [{ flag: 'c' }] }, c }))
       expect(error.path).toBe('flags.a.requires[0].variant')
-      expect(error.message).toContain('the default "on" is not a variant (expected one of light, dark)')
+      expect(error.message).toContain('missing (expected one of light, dark)')
     })
 
     it('rejects a flag that requires itself', () => {
@@ -686,21 +686,16 @@ describe('describeValue', () => {
 })
 
 describe('expectedOneOf', () => {
-  it('suggests a close match, including a swapped pair of letters', () => {
-    expect(expectedOneOf('vaule', ['value', 'values'])).toBe('(expected one of value, values; did you mean "value"?)')
-    expect(expectedOneOf('ENABLED', ['enabled'])).toContain('did you mean "enabled"?')
-  })
-
-  it('suggests nothing when no choice is close', () => {
-    expect(expectedOneOf('colour', ['on', 'off'])).toBe('(expected one of on, off)')
+  it('lists the choices', () => {
+    expect(expectedOneOf(['value', 'values'])).toBe('one of value, values')
   })
 
   it('says so when there is nothing to choose from', () => {
-    expect(expectedOneOf('beta', [])).toBe('(there are none)')
+    expect(expectedOneOf([])).toBe('one of (none)')
   })
 
   it('shows at most 20 choices', () => {
     const many = Array.from({ length: 30 }, (_, i) => `v${i}`)
-    expect(expectedOneOf('zzz', many)).toBe(`(expected one of ${many.slice(0, 20).join(', ')}, ...)`)
+    expect(expectedOneOf(many)).toBe(`one of ${many.slice(0, 20).join(', ')}, ...`)
   })
 })
