@@ -114,7 +114,7 @@ const str: Check = (v, k) => is(missing(v) || isString(v), 'a string', v, k)
 const name = (v: unknown, k?: PathSegment): void => is(isString(v) && v, 'a non-empty string', v, k)
 const bool: Check = (v, k) => is(typeof v == 'boolean', 'true or false', v, k)
 const scalar = (v: unknown): void => is(isScalar(v), 'a string, number or boolean', v)
-const percent: Check = (v, k) => is(finite(v) && (v as number) >= 0 && (v as number) <= 100, '0 to 100', v, k)
+const percent = (v: unknown, k: string): void => is(finite(v) && (v as number) >= 0 && (v as number) <= 100, '0 to 100', v, k)
 const instant = (v: unknown, k?: PathSegment): number => {
   // Some engines read 2026-02-30 as March 2: the day of the month must survive the parse.
   const t = isString(v) && INSTANT.test(v) && new Date(v.slice(0, 10)).getUTCDate() == +v.slice(8, 10) ? Date.parse(v) : NaN
@@ -193,10 +193,10 @@ const NO_KIND = { ...KINDS, ...ATTR, attr: () => fail('expected attr, segment, a
 const ROLLOUT: Shape = {
   by: opt(name),
   salt: str,
-  rollout: (v, k, o) =>
+  rollout: (v, k) =>
     isObject(v) ? at(k, ramp, v)
       // A whole number of hundredths, give or take 1e-6: 1.1 * 100 is 110.00000000000001.
-      : (percent(v, k, o), is(((v as number) * 100 + 1e-6) % 1 < 2e-6, 'at most two decimals', v, k)),
+      : (percent(v, k), is(((v as number) * 100 + 1e-6) % 1 < 2e-6, 'at most two decimals', v, k)),
   variant,
 }
 const weight = (w: unknown, name: string): void => {
