@@ -1,119 +1,37 @@
-import { ErrorCode, FlagstageError } from './errors.ts'
-import { describeValue as show, expectedOneOf as oneOf, formatPath } from './json-path.ts'
 import type { PathSegment } from './json-path.ts'
 import { parseSemver } from './semver.ts'
 import type { Config } from './types.ts'
+import {
+  at, bool, cycle, each, fail, finite, graph, is, isArray, isObject, isScalar, isString, items, list, missing, name, names,
+  object, opt, own, scalar, stack, str, under, unknown, walk, walker,
+} from './validate-walk.ts'
+import type { Check, Obj, Ref, Shape } from './validate-walk.ts'
 
 /** Longest `matches` pattern accepted, in UTF-16 code units (bounds regex compile and backtracking cost). */
 export const MAX_REGEX_LENGTH: number = 256
 /** Deepest nesting accepted for conditions (`all` / `any` / `not`) and for variant values. */
 export const MAX_NESTING_DEPTH: number = 32
 
-// The validator is a walk over shapes: a shape lists the keys an object may have, each with the check
-// of its value. Checks run in shape order, after the object's own keys are checked against the shape,
-// so problems are reported in a fixed order. The path is a stack of keys, formatted only on error.
-
-type Obj = Record<string, unknown>
-/** Checks the value `v` found at key `k` of the object `o`; the path down to `o` is on `stack`. */
-type Check = (v: unknown, k: string, o: Obj) => unknown
-type Shape = Record<string, Check>
-/**
- * A reference, for the cycle check: a prerequisite (`{ flag, variant }`, found at `requires[i]`) or a
- * segment reference (`{ flag: segment, at: path of the condition }`).
- */
-interface Ref { flag: string; variant?: unknown; at?: PathSegment[] }
+// The shapes of a config (the walk itself is in validate-walk.ts).
 
 // An ISO 8601 date, or a date-time with a zone: a zone-less time would read differently on every
 // client's clock. Fractions up to nanoseconds, as RFC 3339 tools write them.
 const INSTANT = /^\d{4}-\d\d-\d\d(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?$/
 // Ordered by operand, so that ATTR.values and ATTR.value tell the operand from the index.
 const OPS = 'in notIn eq neq contains startsWith endsWith matches lt lte gt gte before after semverEq semverLt semverLte semverGt semverGte exists'.split(' ')
-
-const own = Object.hasOwn
-const names = Object.keys
-const quote = JSON.stringify
-const finite = Number.isFinite
-const isArray = Array.isArray
-// Validation is synchronous and not re-entrant, so its state is shared, and reset after each call.
-const stack: PathSegment[] = []
-const graph = new Map<string, Ref[]>() // segment → its references, then flag → its `requires`
-let segments: Obj = {}
 const ON_OFF = { on: 0, off: 0 } // the variants of a flag without `variants`
+
+// State of the walk, reset after each call.
+let segments: Obj = {}
 let variants: Obj = ON_OFF // of the flag being checked
 let depth = 0 // of the condition or variant value being checked
 let op = 0 // index in OPS of the condition being checked
 let time = 0 // of the `from` or `start` just checked
 let sum = 0 // of the split weights
 
-// Typed as consts with annotations so that TypeScript narrows after them.
-const fail: (message: string, key?: PathSegment) => never = (message, key) => {
-  if (key !== undefined) stack.push(key)
-  throw new FlagstageError(ErrorCode.INVALID_CONFIG, message, { path: formatPath(stack) })
-}
-const is: (ok: unknown, what: string, v: unknown, key?: PathSegment) => asserts ok = (ok, what, v, key) => {
-  if (!ok) fail(missing(v) ? `missing (expected ${what})` : `expected ${what}, got ${show(v)}`, key)
-}
-/** Reports `v` (a reference or an operator) as none of `choices`. */
-const unknown = (v: unknown, choices: string[], key?: PathSegment): void => is(0, oneOf(choices), v, key)
-const missing = (v: unknown): v is undefined => v === undefined
-const isString = (v: unknown): v is string => typeof v == 'string'
-const isScalar = (v: unknown): boolean => isString(v) || typeof v == 'boolean' || finite(v)
-const isObject = (v: unknown): v is Obj => typeof v == 'object' && !!v && !isArray(v)
-const object = (v: unknown): Obj => {
-  is(isObject(v), 'an object', v)
-  return v
-}
 const deeper = (): void => {
   if (depth++ >= MAX_NESTING_DEPTH) fail('nested deeper than 32 levels')
 }
-const at = (k: PathSegment, check: (v: unknown) => unknown, v: unknown): void => {
-  stack.push(k)
-  check(v)
-  stack.pop()
-}
-/** Calls `f` with each own entry of `o`, at its path; returns how many there were. */
-const each = (o: Obj, f: (v: unknown, k: string) => unknown): number => {
-  let n = 0
-  for (const k in o) if (own(o, k)) stack.push(k), f(o[k], k), stack.pop(), n++
-  return n
-}
-/** Calls `f` with each item of `a`, at its path. */
-const items = (a: unknown[], f: (v: unknown) => unknown): void => {
-  for (let i = 0; i < a.length; i++) stack.push(i), f(a[i]), stack.pop()
-}
-const list = (v: unknown, k: string, f: (v: unknown) => unknown, min = 0): void => {
-  is(isArray(v) && v.length >= min, min ? 'a non-empty array' : 'an array', v, k)
-  stack.push(k)
-  items(v, f)
-  stack.pop()
-}
-/**
- * Reports the first own key of `o`, in key order, that `shape` does not allow. In a condition, the key
- * of another kind is reported at the condition: it has two kinds.
- */
-const keys = (o: Obj, shape: object, inCondition?: unknown): void => {
-  for (const k in o) {
-    if (!own(shape, k) && own(o, k)) {
-      fail(`unexpected key ${quote(k)} (expected ${oneOf(names(shape))})`, inCondition && own(KINDS, k) ? undefined : k)
-    }
-  }
-}
-/** Checks that `v` is an object with only the keys of `shape`, then checks its values in shape order. */
-const walk = (v: unknown, shape: Shape, inCondition?: unknown): Obj => {
-  const o = object(v)
-  keys(o, shape, inCondition)
-  for (const k in shape) if (own(shape, k)) (shape[k] as Check)(o[k], k, o)
-  return o
-}
-const walker = (shape: Shape) => (v: unknown): Obj => walk(v, shape)
-/** The check that runs `check` one level down, at the key. */
-const under = (check: (v: unknown) => unknown): Check => (v, k) => at(k, check, v)
-const opt = (check: Check): Check => (v, k, o) => missing(v) || check(v, k, o)
-
-const str: Check = (v, k) => is(missing(v) || isString(v), 'a string', v, k)
-const name = (v: unknown, k?: PathSegment): void => is(isString(v) && v, 'a non-empty string', v, k)
-const bool: Check = (v, k) => is(typeof v == 'boolean', 'true or false', v, k)
-const scalar = (v: unknown): void => is(isScalar(v), 'a string, number or boolean', v)
 const percent = (v: unknown, k: string): void => is(finite(v) && (v as number) >= 0 && (v as number) <= 100, '0 to 100', v, k)
 const instant = (v: unknown, k?: PathSegment): number => {
   // Some engines read 2026-02-30 as March 2: the day of the month must survive the parse.
@@ -145,7 +63,7 @@ const condition = (v: unknown): void => {
       break
     }
   }
-  walk(c, kind ? (KINDS[kind] as Shape) : NO_KIND, kind)
+  kind ? walk(c, KINDS[kind] as Shape, KINDS) : walk(c, NO_KIND)
   depth--
 }
 const regex: Check = (v, k, o) => {
@@ -242,29 +160,6 @@ const FLAG: Shape = {
     list(v, k, prerequisite)
     graph.set(stack[1] as string, v as Ref[])
   }),
-}
-
-// Walks `graph` depth-first from each node in key order and reports the reference that closes the
-// first cycle met. Iterative, so a chain of 10,000 flags is fine.
-const cycle = (what: string, key: string): void => {
-  const next = new Map<string, number>() // node → its next reference while on the walk, -1 once done
-  for (const start of graph.keys()) {
-    const walked = [start]
-    while (walked.length) {
-      const from = walked.at(-1) as string
-      const i = next.get(from) ?? 0
-      const ref = graph.get(from)?.[i]
-      next.set(from, ref ? i + 1 : -1)
-      if (!ref) walked.pop()
-      else if (!next.has(ref.flag)) walked.push(ref.flag)
-      else if ((next.get(ref.flag) as number) >= 0) {
-        stack.length = 0
-        stack.push(...(ref.at ?? ['flags', from, 'requires', i]))
-        fail(`${what} cycle: ${[...walked.slice(walked.indexOf(ref.flag)), ref.flag].map(quote as (k: string) => string).join(' → ')}`, key)
-      }
-    }
-  }
-  graph.clear()
 }
 
 const ROOT: Shape = {
