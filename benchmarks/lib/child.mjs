@@ -19,3 +19,27 @@ export const runChild = (script, args, { nodeFlags = [], timeoutMs = 120_000 } =
       }
     })
   })
+
+/**
+ * The child side: run `work(args)`, print its result as the last JSON line, and let the process end on
+ * its own (no process.exit). If a handle keeps it alive, a watchdog prints an error line naming what is
+ * still open (the parent reads the last line) and exits.
+ */
+export const childMain = async (work, args) => {
+  let result
+  try {
+    result = await work(args)
+  } catch (err) {
+    result = { error: String(err?.stack ?? err).split('\n').slice(0, 3).join(' | ') }
+  }
+  console.log(JSON.stringify(result))
+  setTimeout(() => {
+    // What keeps the loop alive, besides stdout/stderr and this watchdog: e.g. "Timeout x2, TCPSocketWrap".
+    const counts = {}
+    for (const h of process.getActiveResourcesInfo()) if (!/^(PipeWrap|TTYWrap)$/.test(h)) counts[h] = (counts[h] ?? 0) + 1
+    counts.Timeout -= 1 // this watchdog
+    const open = Object.entries(counts).filter(([, n]) => n > 0).map(([h, n]) => (n > 1 ? `${h} x${n}` : h)).join(', ')
+    console.log(JSON.stringify({ error: `did not exit on its own 5 s after closing (still open: ${open})` }))
+    process.exit(1)
+  }, 5000).unref()
+}

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { createClient, http as httpSource } from 'flagstage'
 import { coldConfigJson } from '../configs/generate.mjs'
 import { median } from '../harness.mjs'
-import { runChild } from '../lib/child.mjs'
+import { childMain, runChild } from '../lib/child.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
 export const CASES = [[50, 'identity'], [50, 'gzip'], [1000, 'identity'], [1000, 'gzip']]
@@ -137,25 +137,6 @@ export const wireTable = ({ results, error }) => {
 
 if (process.argv[1] === SELF) {
   const argv = process.argv.slice(2)
-  if (argv[0] === '--child') {
-    let result
-    try {
-      result = await child(argv.slice(1))
-    } catch (err) {
-      result = { error: String(err?.stack ?? err).split('\n').slice(0, 3).join(' | ') }
-    }
-    // No process.exit: the process must end on its own (see sse-latency.mjs).
-    console.log(JSON.stringify(result))
-    setTimeout(() => {
-      // What keeps the loop alive, besides stdout/stderr and this watchdog: e.g. "Timeout x2, TCPSocketWrap".
-      const counts = {}
-      for (const h of process.getActiveResourcesInfo()) if (!/^(PipeWrap|TTYWrap)$/.test(h)) counts[h] = (counts[h] ?? 0) + 1
-      counts.Timeout -= 1 // this watchdog
-      const open = Object.entries(counts).filter(([, n]) => n > 0).map(([h, n]) => (n > 1 ? `${h} x${n}` : h)).join(', ')
-      console.log(JSON.stringify({ error: `did not exit on its own 5 s after closing (still open: ${open})` }))
-      process.exit(1)
-    }, 5000).unref()
-  } else {
-    console.log(wireTable(await run({ smoke: argv.includes('--smoke') })))
-  }
+  if (argv[0] === '--child') await childMain(child, argv.slice(1))
+  else console.log(wireTable(await run({ smoke: argv.includes('--smoke') })))
 }
