@@ -1,4 +1,4 @@
-import type { JsonValue } from 'flagstage'
+import type { JsonValue, Widen } from 'flagstage'
 import { sameJson, useSelect } from './use-select.ts'
 
 /** What `useVariant` returns: the variant served and its value; `name` is undefined when a default was returned. */
@@ -7,8 +7,6 @@ export interface FlagVariant<V = JsonValue> {
   value: V | undefined
 }
 
-/** A literal fallback's type, widened: `useValue('limit', 10)` is a `number`, not `10`. */
-export type Widen<V> = V extends string ? string : V extends number ? number : V extends boolean ? boolean : V
 
 /**
  * Whether a flag is enabled for the provider's client (`client.isEnabled`). Re-renders only when
