@@ -21,11 +21,12 @@ export const runChild = (script, args, { nodeFlags = [], timeoutMs = 120_000 } =
   })
 
 /**
- * The child side: run `work(args)`, print its result as the last JSON line, and let the process end on
- * its own (no process.exit). If a handle keeps it alive, a watchdog prints an error line naming what is
- * still open (the parent reads the last line) and exits.
+ * The child side: run `work(args)` and print its result as the last JSON line. With `exit`, exit right
+ * away (peer SDKs may leave handles open: not what is measured). Without it, let the process end on its
+ * own: if a handle keeps it alive, a watchdog prints an error line naming what is still open (the parent
+ * reads the last line) and exits.
  */
-export const childMain = async (work, args) => {
+export const childMain = async (work, args, { exit = false } = {}) => {
   let result
   try {
     result = await work(args)
@@ -33,6 +34,7 @@ export const childMain = async (work, args) => {
     result = { error: String(err?.stack ?? err).split('\n').slice(0, 3).join(' | ') }
   }
   console.log(JSON.stringify(result))
+  if (exit) process.exit(0)
   setTimeout(() => {
     // What keeps the loop alive, besides stdout/stderr and this watchdog: e.g. "Timeout x2, TCPSocketWrap".
     const counts = {}

@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url'
 import { SDK_IDS, loadAdapter } from '../adapters/index.mjs'
 import { coldConfigJson, COLD_FLAG } from '../configs/generate.mjs'
-import { runChild } from '../lib/child.mjs'
+import { childMain, runChild } from '../lib/child.mjs'
 import { COLD_CONTEXT } from '../lib/workloads.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -82,15 +82,10 @@ export const memoryTable = ({ n, results }) => {
 
 if (process.argv[1] === SELF) {
   const argv = process.argv.slice(2)
-  if (argv[0] === '--child') {
-    try {
-      console.log(JSON.stringify(await child(argv.slice(1))))
-    } catch (err) {
-      console.log(JSON.stringify({ error: String(err?.stack ?? err).split('\n').slice(0, 3).join(' | ') }))
-    }
+  if (argv[0] === '--child') await childMain(child, argv.slice(1), { exit: true })
+  else {
+    const onlyArg = argv.find((a) => a.startsWith('--only='))
+    console.log(memoryTable(await run({ smoke: argv.includes('--smoke'), only: onlyArg?.slice(7).split(',') })))
     process.exit(0)
   }
-  const onlyArg = argv.find((a) => a.startsWith('--only='))
-  console.log(memoryTable(await run({ smoke: argv.includes('--smoke'), only: onlyArg?.slice(7).split(',') })))
-  process.exit(0)
 }

@@ -21,7 +21,7 @@ import { createClient } from 'flagstage'
 import { isEnabled as alsIsEnabled, withContext } from 'flagstage/node'
 import { coldConfigJson } from '../configs/generate.mjs'
 import { measure, ratioOf, verify } from '../harness.mjs'
-import { runChild } from '../lib/child.mjs'
+import { childMain, runChild } from '../lib/child.mjs'
 import { COUNTRIES, makeUsers } from '../lib/workloads.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -143,14 +143,9 @@ export const perRequestTable = ({ rows, error }, { smoke = false } = {}) => {
 if (process.argv[1] === SELF) {
   const argv = process.argv.slice(2)
   const smoke = argv.includes('--smoke')
-  if (argv[0] === '--child') {
-    try {
-      console.log(JSON.stringify(await child({ smoke })))
-    } catch (err) {
-      console.log(JSON.stringify({ error: String(err?.stack ?? err).split('\n').slice(0, 3).join(' | ') }))
-    }
+  if (argv[0] === '--child') await childMain(() => child({ smoke }), [], { exit: true })
+  else {
+    console.log(perRequestTable(await run({ smoke }), { smoke }))
     process.exit(0)
   }
-  console.log(perRequestTable(await run({ smoke }), { smoke }))
-  process.exit(0)
 }
