@@ -1,6 +1,6 @@
 import { defineConfig, type Options } from 'tsup'
 
-// Three entries. Adapters mark 'flagstage' external so dist/react and dist/node import core
+// One build per public door. Adapters mark 'flagstage' external so dist/<entry> imports core
 // instead of inlining a second copy (one emitter, one default client) — tsup issue #408.
 const shared: Options = {
   format: ['esm', 'cjs'],
@@ -11,15 +11,24 @@ const shared: Options = {
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
 }
 
+/** An adapter entry `src/<name>/index.ts` → `dist/<name>/index.*`, reaching core only as 'flagstage'. */
+const adapter = (name: string, options: Options = {}): Options => ({
+  ...shared,
+  entry: { [`${name}/index`]: `src/${name}/index.ts` },
+  platform: 'neutral',
+  ...options,
+  external: ['flagstage', ...((options.external as string[] | undefined) ?? [])],
+})
+
 export default defineConfig([
   { ...shared, entry: { index: 'src/index.ts' }, platform: 'neutral', clean: true },
-  {
-    ...shared,
-    entry: { 'react/index': 'src/react/index.ts' },
-    platform: 'neutral',
-    external: ['react', 'flagstage'],
-    // 'use client' as a banner: a directive in source is stripped by bundling (tsup #835).
-    banner: { js: "'use client';" },
-  },
-  { ...shared, entry: { 'node/index': 'src/node/index.ts' }, platform: 'node', external: ['flagstage'] },
+  // 'use client' as a banner: a directive in source is stripped by bundling (tsup #835).
+  adapter('react', { external: ['react'], banner: { js: "'use client';" } }),
+  adapter('node', { platform: 'node' }),
+  adapter('server'),
+  adapter('openfeature', { external: ['@openfeature/server-sdk', '@openfeature/web-sdk', '@openfeature/core'] }),
+  adapter('unleash'),
+  adapter('flagd'),
+  adapter('testing'),
+  adapter('devtools', { platform: 'browser' }),
 ])

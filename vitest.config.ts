@@ -7,13 +7,11 @@ const ext = dist === 'cjs' ? 'cjs' : 'js'
 const at = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const alias = dist
   ? [
-      { find: /^flagstage\/react$/, replacement: at(`./dist/react/index.${ext}`) },
-      { find: /^flagstage\/node$/, replacement: at(`./dist/node/index.${ext}`) },
+      { find: /^flagstage\/([a-z]+)$/, replacement: at(`./dist/$1/index.${ext}`) },
       { find: /^flagstage$/, replacement: at(`./dist/index.${ext}`) },
     ]
   : [
-      { find: /^flagstage\/react$/, replacement: at('./src/react/index.ts') },
-      { find: /^flagstage\/node$/, replacement: at('./src/node/index.ts') },
+      { find: /^flagstage\/([a-z]+)$/, replacement: at('./src/$1/index.ts') },
       { find: /^flagstage$/, replacement: at('./src/index.ts') },
     ]
 

@@ -1,5 +1,5 @@
 import type { FlagstageError } from './errors.ts'
-import type { Cache, Source } from '../sources/source.ts'
+import type { Cache, Source } from './source.ts'
 import type { Config, Context, Explanation, JsonValue, Snapshot } from './types.ts'
 
 /**

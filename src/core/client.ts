@@ -9,7 +9,7 @@ import { isSnapshot, readSnapshot } from './snapshot.ts'
 import type { Context, JsonValue, Snapshot } from './types.ts'
 import { validateConfig } from './validate.ts'
 import { warnOnce } from './warn.ts'
-import type { CacheEntry, EmitMeta } from '../sources/source.ts'
+import type { CacheEntry, EmitMeta } from './source.ts'
 
 /** `ready()` resolves at this timeout at the latest, so it never hangs. */
 const DEFAULT_READY_TIMEOUT_MS = 5_000

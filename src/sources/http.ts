@@ -3,7 +3,7 @@ import type { BackoffOptions } from './backoff.ts'
 import { clampDelay, parseJson, read, request, tooLarge } from './request.ts'
 import type { RequestOptions } from './request.ts'
 import type { FlagstageError } from '../core/errors.ts'
-import type { EmitMeta, Source } from './source.ts'
+import type { EmitMeta, Source } from '../core/source.ts'
 
 /** Options of `http()`. */
 export interface HttpOptions extends RequestOptions, BackoffOptions {

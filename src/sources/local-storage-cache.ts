@@ -1,4 +1,4 @@
-import type { Cache, CacheEntry } from './source.ts'
+import type { Cache, CacheEntry } from '../core/source.ts'
 
 /** Options of `localStorageCache()`. */
 export interface LocalStorageCacheOptions {

@@ -6,7 +6,7 @@ import { http } from './http.ts'
 import type { HttpOptions } from './http.ts'
 import { mergePatch } from './merge-patch.ts'
 import { clampDelay, parseJson, read, request, tooLarge } from './request.ts'
-import type { Source } from './source.ts'
+import type { Source } from '../core/source.ts'
 
 /**
  * Options of `sse()`. `fetch`, `headers`, `retryBaseMs`, `retryMaxMs` and `random` apply to the

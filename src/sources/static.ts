@@ -1,4 +1,4 @@
-import type { Source } from './source.ts'
+import type { Source } from '../core/source.ts'
 
 /**
  * A source that emits one fixed document, asynchronously (in a microtask, like every other

@@ -1,4 +1,4 @@
-import type { FlagstageError } from '../core/errors.ts'
+import type { FlagstageError } from './errors.ts'
 
 /**
  * Where configs come from. `start` begins delivering whole documents (configs or evaluated
