@@ -2,6 +2,7 @@
 // Adding a public name is one line here.
 
 export { createClient } from './core/client.ts'
+export { describeFlag } from './core/describe.ts'
 export { configure, explain, getDefaultClient, isEnabled, value, variant } from './core/default-client.ts'
 export { FlagstageError, ErrorCode, isFlagstageError } from './core/errors.ts'
 export { bucketOf, murmur3, variantBucketOf } from './core/hash.ts'
@@ -13,6 +14,7 @@ export { localStorageCache } from './sources/local-storage-cache.ts'
 export { sse } from './sources/sse.ts'
 export { staticSource } from './sources/static.ts'
 
+export type { ConditionDescription, DescribeOptions, FlagDescription, PrerequisiteDescription, RuleDescription } from './core/describe.ts'
 export type { FlagstageErrorOptions } from './core/errors.ts'
 export type {
   AllCondition, AnyCondition, AttrCondition, Condition, Config, Context, EvaluationErrorCode, Explanation,

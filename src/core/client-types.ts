@@ -38,6 +38,20 @@ export interface ClientOptions<F extends FlagTypes = FlagTypes> {
   maxAgeMs?: number
   /** Clock for schedules and ramps (ms since epoch). @default Date.now */
   now?: () => number
+  /**
+   * How the client waits for the next schedule boundary or ramp step: call `callback` after `ms`
+   * milliseconds and return a function that cancels it. `flagstage/testing`'s clock passes its own, so
+   * tests fire these `change` events deterministically. @default setTimeout (unref'd in Node)
+   */
+  timer?: (callback: () => void, ms: number) => () => void
+  /**
+   * Pin this client's rollout bucket (0..9999) per flag: rollouts of that flag compare this number with
+   * their threshold instead of the unit's hash, and splits pick the variant by it. For tests of rollout
+   * edges (`createTestClient({ bucket })`) and QA. The context still needs a unit id.
+   * @example
+   * createClient({ bootstrap: config, context: { userId: 'qa' }, buckets: { 'new-checkout': 999 } }) // in a 10% rollout
+   */
+  buckets?: NoInfer<Partial<Record<FlagKey<F>, number>>>
 }
 
 /** Client status, from `client.status()`. */

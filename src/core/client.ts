@@ -1,5 +1,6 @@
 import type { Client, ClientEvents, ClientOptions, FlagTypes, Status } from './client-types.ts'
 import { compileConfig } from './compile.ts'
+import { registerHost } from './client-host.ts'
 import { createEmitter } from './emitter.ts'
 import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
 import { changedKeys, touchedKeys } from './diff.ts'
@@ -48,7 +49,13 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   let isReady = false
   let closed = false
   let view: Snapshot | undefined // evaluations last announced to `change` listeners
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let cancelTimer: (() => void) | undefined
+  const arm = options.timer ?? ((callback: () => void, ms: number): (() => void) => {
+    const t = setTimeout(callback, ms)
+    // A schedule timer alone should not keep a Node process alive.
+    ;(t as { unref?: () => void }).unref?.()
+    return () => clearTimeout(t)
+  })
   let stop: (() => void) | undefined
 
   const overrides = new Map<string, string>(Object.entries(options.overrides ?? {}) as [string, string][])
@@ -58,6 +65,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     now,
     defaults: (options.defaults ?? {}) as Record<string, JsonValue>,
     overrides,
+    buckets: options.buckets ? new Map(Object.entries(options.buckets) as [string, number][]) : undefined,
     impression: undefined,
   }
   const impression: EvaluationHost['impression'] = (key, r, ctx) => {
@@ -112,8 +120,8 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
 
   /** Arm one timer for the next schedule boundary, or the next ramp step, while someone listens. */
   const schedule = (): void => {
-    clearTimeout(timer)
-    timer = undefined
+    cancelTimer?.()
+    cancelTimer = undefined
     if (closed || store?.kind !== 'config' || (!events.has('change') && !subscribers.size)) return
     const t = now()
     const { boundaries, ramps } = store.compiled.timeline()
@@ -126,9 +134,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       if (start <= t && t < end) next = Math.min(next, t + Math.min(60_000, Math.max(1_000, (end - start) / 10_000)))
     }
     if (next === Infinity) return
-    timer = setTimeout(() => announce(), Math.min(MAX_TIMER_MS, next - t + 1))
-    // A schedule timer alone should not keep a Node process alive.
-    ;(timer as { unref?: () => void }).unref?.()
+    cancelTimer = arm(() => announce(), Math.min(MAX_TIMER_MS, next - t + 1))
   }
 
   const install = (next: Store): void => {
@@ -227,7 +233,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     if (!events.has('change')) view = undefined
   }
 
-  return {
+  const client: Client<F> = {
     ...self,
     ready: ({ timeoutMs = DEFAULT_READY_TIMEOUT_MS } = {}) =>
       isReady || closed
@@ -274,7 +280,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     close: () => {
       if (closed) return
       closed = true
-      clearTimeout(timer)
+      cancelTimer?.()
       try {
         stop?.()
       } catch (error) {
@@ -287,4 +293,6 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       events.clear()
     },
   }
+  registerHost(client, { host, context: () => context })
+  return client
 }

@@ -64,6 +64,8 @@ export interface CompiledConfig {
   /** When evaluations may change without a config edit; computed on first call (only clients with listeners need it). */
   timeline: () => Timeline
   config: Config
+  /** The compiled segment named `name` (compiled once, shared by every flag; unknown names never match). */
+  segment: (name: string) => Predicate
 }
 
 const DEFAULT_VARIANTS: Record<string, JsonValue> = { on: true, off: false }
@@ -202,5 +204,5 @@ export const compileConfig = (config: Config): CompiledConfig => {
     boundaries.sort((a, b) => a - b)
     return { boundaries, ramps }
   }
-  return { revision: config.revision, keys, get, timeline: () => (timeline ??= scan()), config }
+  return { revision: config.revision, keys, get, timeline: () => (timeline ??= scan()), config, segment }
 }

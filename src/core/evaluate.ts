@@ -9,17 +9,20 @@ export interface Trace {
   bucket: number
 }
 
+/** Rollout buckets pinned per flag key (the `buckets` client option): compared instead of the unit's hash. */
+export type Pins = Map<string, number> | undefined
+
 /** Prerequisite chains deeper than this are treated as unmet (validation rejects cycles already). */
 const MAX_DEPTH = 16
 
 const scratch: Trace = { reason: 'DEFAULT', ruleIndex: -1, bucket: -1 }
 
-const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => number, depth: number): boolean => {
+const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => number, pins: Pins, depth: number): boolean => {
   const requires = flag.requires
   for (let i = 0; i < requires.length; i++) {
     const r = requires[i]!
     const pre = flag.lookup(r.key)
-    if (!pre || depth >= MAX_DEPTH || resolve(pre, context, now, scratch, depth + 1).name !== r.variant) return false
+    if (!pre || depth >= MAX_DEPTH || resolve(pre, context, now, scratch, pins, depth + 1).name !== r.variant) return false
   }
   return true
 }
@@ -27,9 +30,9 @@ const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => numbe
 /**
  * The variant a compiled flag serves to `context` at `now()`. Kill switch and schedule first, then
  * prerequisites, then rules in order (first match wins); whoever no rule serves gets the off variant.
- * Writes reason, rule index and bucket into `trace`.
+ * Writes reason, rule index and bucket into `trace`. `pins` replace the hashed bucket of their flags.
  */
-export const resolve = (flag: CompiledFlag, context: Context, now: () => number, trace: Trace, depth = 0): Served => {
+export const resolve = (flag: CompiledFlag, context: Context, now: () => number, trace: Trace, pins?: Pins, depth = 0): Served => {
   trace.bucket = -1
   const fixed = flag.fixed
   if (fixed !== undefined) {
@@ -43,7 +46,7 @@ export const resolve = (flag: CompiledFlag, context: Context, now: () => number,
   // The clock is read only by flags with a schedule or a ramp.
   const t = flag.timed ? now() : 0
   if (!flag.enabled || (flag.timed && (t < flag.from || t >= flag.until)) ||
-      (flag.requires.length > 0 && !prerequisitesMet(flag, context, now, depth))) {
+      (flag.requires.length > 0 && !prerequisitesMet(flag, context, now, pins, depth))) {
     trace.reason = 'DISABLED'
     return flag.off
   }
@@ -58,7 +61,8 @@ export const resolve = (flag: CompiledFlag, context: Context, now: () => number,
     }
     const unit = rule.unit(context)
     if (unit === undefined) continue // no unit id: a rollout or split cannot place it; fall through
-    const b = bucket(rule.prefix, unit)
+    const pinned = pins !== undefined ? pins.get(flag.key) : undefined
+    const b = pinned !== undefined ? pinned : bucket(rule.prefix, unit)
     trace.bucket = b // kept when the unit falls through, so explain() shows how close it was
     if (rule.kind === SERVE_SPLIT) {
       trace.reason = 'SPLIT'

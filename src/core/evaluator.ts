@@ -14,6 +14,8 @@ export interface EvaluationHost {
   now(): number
   defaults: Record<string, JsonValue>
   overrides: Map<string, string>
+  /** Buckets pinned per flag (the `buckets` option); undefined when none. */
+  buckets?: Map<string, number> | undefined
   /** Called after a client (not a per-request evaluator) read; undefined when nobody listens. */
   impression?: ((key: string, result: Result, context: Context) => void) | undefined
 }
@@ -60,7 +62,7 @@ export const evaluate = (host: EvaluationHost, key: string, context: Context): R
           served = forced
           r.reason = 'STATIC'
         } else {
-          served = resolve(flag, context, host.now, r)
+          served = resolve(flag, context, host.now, r, host.buckets)
         }
         r.found = true
         r.variant = served.name
