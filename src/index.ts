@@ -22,7 +22,8 @@ export type {
   Schedule, SegmentCondition, Serve, Snapshot, SnapshotEntry, SplitServe,
 } from './core/types.ts'
 export type {
-  ChangeEvent, Client, ClientEvents, ClientOptions, Evaluator, FlagKey, FlagTypes, ImpressionEvent, Status, ValueOf, Widen,
+  ChangeEvent, Client, ClientEvents, ClientOptions, ConfigEvent, Evaluator, FlagKey, FlagTypes, ForContextOptions, ImpressionEvent, Status, ValueOf,
+  Widen,
 } from './core/client-types.ts'
 export type { HttpOptions } from './sources/http.ts'
 export type { LocalStorageCacheOptions } from './sources/local-storage-cache.ts'

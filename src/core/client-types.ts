@@ -71,6 +71,28 @@ export interface ChangeEvent {
   revision: string | undefined
 }
 
+/** Payload of the `config` event: a new config (or snapshot) came into force. */
+export interface ConfigEvent {
+  /** The revision now in force. */
+  revision: string | undefined
+  /**
+   * Flags whose definition changed: added, removed, edited, or reading (through conditions, nested
+   * segments or `requires`) a segment or flag that changed. Every flag on the first load. For
+   * evaluated snapshots: the keys whose entry changed. Flags that move only with the clock are not listed.
+   */
+  keys: string[]
+}
+
+/** Options of `forContext`. */
+export interface ForContextOptions {
+  /**
+   * Read the config in force when the evaluator was made, for its whole life, so a reload in the
+   * middle of a request never changes answers within it. `false` follows every reload (long-lived
+   * evaluators, e.g. one per WebSocket connection). @default true
+   */
+  pin?: boolean
+}
+
 /** Payload of the `impression` event (deduplicated per flag, variant and unit). */
 export interface ImpressionEvent {
   key: string
@@ -84,6 +106,8 @@ export interface ImpressionEvent {
 export interface ClientEvents {
   ready: (status: Status) => void
   change: (event: ChangeEvent) => void
+  /** A config or snapshot from the source (or cache) came into force, whatever the client's own context. Servers: reload hooks. */
+  config: (event: ConfigEvent) => void
   error: (error: FlagstageError) => void
   impression: (event: ImpressionEvent) => void
 }
@@ -114,8 +138,19 @@ export interface Client<F extends FlagTypes = FlagTypes> extends Evaluator<F> {
   /** Replace (or merge with `{ merge: true }`) the context. Never refetches. */
   setContext(context: Context, options?: { merge?: boolean }): void
   getContext(): Context
-  /** A light evaluator for another context over the same config (servers: one per request). */
-  forContext(context: Context): Evaluator<F>
+  /**
+   * The config in force, as validated (treat it as read-only), or undefined when none is loaded
+   * or the client serves an evaluated snapshot.
+   */
+  getConfig(): Config | undefined
+  /**
+   * A light evaluator for another context over the same config (servers: one per request). Pinned
+   * to the config in force when it is made (see `ForContextOptions.pin`); its reads emit
+   * `impression` events like the client's own.
+   * @example
+   * const flags = client.forContext({ userId: req.user.id }); flags.isEnabled('new-checkout')
+   */
+  forContext(context: Context, options?: ForContextOptions): Evaluator<F>
   /** Stop the source and every timer. */
   close(): void
 }

@@ -1,13 +1,14 @@
-import type { Client, ClientEvents, ClientOptions, FlagTypes, Status } from './client-types.ts'
+import type { Client, ClientEvents, ClientOptions, FlagTypes, ImpressionEvent, Status } from './client-types.ts'
 import { compileConfig } from './compile.ts'
 import { registerHost } from './client-host.ts'
 import { createEmitter } from './emitter.ts'
 import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
 import { changedKeys, touchedKeys } from './diff.ts'
+import { configChanges, entryChanges } from './config-diff.ts'
 import { contextEvaluator, createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
 import { unitReader } from './rollout.ts'
 import { isSnapshot, readSnapshot } from './snapshot.ts'
-import type { Context, JsonValue, Snapshot } from './types.ts'
+import type { Config, Context, JsonValue, Snapshot } from './types.ts'
 import { validateConfig } from './validate.ts'
 import { warnOnce } from './warn.ts'
 import type { CacheEntry, EmitMeta } from './source.ts'
@@ -68,15 +69,20 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     buckets: options.buckets ? new Map(Object.entries(options.buckets) as [string, number][]) : undefined,
     impression: undefined,
   }
+  let pending: ImpressionEvent[] = []
+  const flush = (): void => {
+    const batch = pending
+    pending = []
+    for (const event of batch) events.emit('impression', event)
+  }
   const impression: EvaluationHost['impression'] = (key, r, ctx) => {
     const unit = unitOf(ctx)
     const id = `${key}\u0000${r.variant}\u0000${unit}`
     if (seen.has(id)) return
     if (seen.size >= MAX_IMPRESSIONS) seen.clear()
     seen.add(id)
-    const event = { key, variant: r.variant, value: r.value ?? null, reason: r.reason, unit }
-    // Delivered in a microtask: a listener that evaluates flags cannot disturb the read in progress.
-    queueMicrotask(() => events.emit('impression', event))
+    // Delivered in a microtask (one per batch): a listener that evaluates flags cannot disturb the read in progress.
+    if (pending.push({ key, variant: r.variant, value: r.value ?? null, reason: r.reason, unit }) === 1) queueMicrotask(flush)
   }
 
   const status = (): Status => ({ state, lastUpdated, lastError, revision: store?.revision })
@@ -140,6 +146,15 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   const install = (next: Store): void => {
     const previous = store
     store = next
+    if (events.has('config')) {
+      const keys = next.kind === 'config'
+        ? configChanges(previous?.kind === 'config' ? previous.compiled.config : undefined, next.compiled.config)
+        : entryChanges(previous?.kind === 'snapshot' ? previous.entries : undefined, next.entries)
+      if (previous && previous.kind !== next.kind) {
+        for (const key of previous.kind === 'config' ? previous.compiled.keys : previous.entries.keys()) if (!keys.includes(key)) keys.push(key)
+      }
+      events.emit('config', { revision: next.revision, keys })
+    }
     announce(previous)
   }
 
@@ -276,7 +291,8 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       announce()
     },
     getContext: () => context,
-    forContext: (ctx) => contextEvaluator<F>(host, ctx),
+    getConfig: () => (store?.kind === 'config' ? (store.compiled.config as Config) : undefined),
+    forContext: (ctx, forOptions) => contextEvaluator<F>(host, ctx, forOptions?.pin !== false),
     close: () => {
       if (closed) return
       closed = true
@@ -290,6 +306,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       for (const resolve of waiters) resolve(s)
       waiters.clear()
       subscribers.clear()
+      flush() // impressions read before close() still reach their listeners
       events.clear()
     },
   }

@@ -16,7 +16,7 @@ export interface EvaluationHost {
   overrides: Map<string, string>
   /** Buckets pinned per flag (the `buckets` option); undefined when none. */
   buckets?: Map<string, number> | undefined
-  /** Called after a client (not a per-request evaluator) read; undefined when nobody listens. */
+  /** Called after a read (client or `forContext` evaluator); undefined when nobody listens. */
   impression?: ((key: string, result: Result, context: Context) => void) | undefined
 }
 
@@ -43,8 +43,8 @@ export const newResult = (): Result => ({
  */
 const r: Result = newResult()
 
-/** Evaluate `key` for `context` into the shared result. Never throws. */
-export const evaluate = (host: EvaluationHost, key: string, context: Context): Result => {
+/** Evaluate `key` for `context` into the shared result, from `store` (default: the one in force). Never throws. */
+export const evaluate = (host: EvaluationHost, key: string, context: Context, store: Store | null | undefined = host.store()): Result => {
   r.reason = 'DEFAULT'
   r.ruleIndex = -1
   r.bucket = -1
@@ -52,7 +52,6 @@ export const evaluate = (host: EvaluationHost, key: string, context: Context): R
   r.variant = undefined
   r.errorCode = undefined
   try {
-    const store = host.store()
     if (store?.kind === 'config') {
       const flag = store.compiled.get(key)
       if (flag) {
@@ -95,16 +94,16 @@ export const evaluate = (host: EvaluationHost, key: string, context: Context): R
  * `isEnabled` without the trace: a kill-switched flag, or one whose first rule serves everyone, answers
  * from the compiled flag directly; anything else takes the full path.
  */
-export const enabledOf = (host: EvaluationHost, key: string, context: Context): boolean => {
-  const store = host.store()
-  if (store !== undefined && store.kind === 'config' && host.overrides.size === 0) {
+export const enabledOf = (host: EvaluationHost, key: string, context: Context, store: Store | null | undefined = host.store()): boolean => {
+  if (store != null && store.kind === 'config' && host.overrides.size === 0) {
     const fixed = store.compiled.get(key)?.fixed
     if (fixed !== undefined) return fixed.enabled
   }
-  return evaluate(host, key, context).enabled
+  return evaluate(host, key, context, store).enabled
 }
 
 /**
+ * A `store` argument of `null` means "no config" (a pinned evaluator made before one loaded); `undefined`, the one in force.
  * Evaluate every flag in the store into a snapshot (no rules, safe to send to a browser). With `reuse`,
  * flags not in `reuse.touched` keep their entry from `reuse.view` (same context, unchanged definition).
  */
@@ -112,8 +111,8 @@ export const snapshotOf = (
   host: EvaluationHost,
   context: Context,
   reuse?: { touched: Set<string>; view: Snapshot } | false,
+  store: Store | null | undefined = host.store(),
 ): Snapshot => {
-  const store = host.store()
   const flags: Record<string, SnapshotEntry> = {}
   const keys = store?.kind === 'config' ? store.compiled.keys : store ? store.entries.keys() : []
   for (const key of keys) {
@@ -121,7 +120,7 @@ export const snapshotOf = (
     if (reuse && !reuse.touched.has(key) && own.call(reuse.view.flags, key)) {
       entry = reuse.view.flags[key]
     } else {
-      const x = evaluate(host, key, context)
+      const x = evaluate(host, key, context, store)
       if (x.found) entry = { variant: x.variant!, value: x.value ?? null, enabled: x.enabled }
     }
     if (!entry) continue
@@ -132,9 +131,11 @@ export const snapshotOf = (
   return { evaluated: true, revision: store?.revision, flags }
 }
 
-const explanation = (host: EvaluationHost, key: string, x: Result, value: JsonValue | undefined): Explanation<never> => {
+const explanation = (
+  host: EvaluationHost, key: string, x: Result, value: JsonValue | undefined, store: Store | null | undefined = host.store(),
+): Explanation<never> => {
   const out: Explanation<JsonValue | undefined> = {
-    key, value, variant: x.variant, reason: x.reason, ruleIndex: x.ruleIndex, bucket: x.bucket, revision: host.store()?.revision,
+    key, value, variant: x.variant, reason: x.reason, ruleIndex: x.ruleIndex, bucket: x.bucket, revision: store?.revision,
   }
   if (x.errorCode) out.errorCode = x.errorCode
   return out as Explanation<never>
@@ -181,32 +182,46 @@ export const createEvaluator = <F extends FlagTypes>(host: EvaluationHost, conte
  * A per-request evaluator: one small object over a fixed context, methods on a shared prototype, so
  * a server can make one per request for about the cost of an object literal. Call its methods on it
  * (`req.flags.isEnabled(key)`); use the client's own methods where an unbound function is needed.
+ * Pinned (the default), it reads the config in force when it was made, so a reload in the middle of
+ * a request never changes answers within it. Reads emit impressions while the client has listeners.
  */
 class ContextEvaluator {
   readonly #host: EvaluationHost
   readonly #context: Context
-  constructor(host: EvaluationHost, context: Context) {
+  /** The store it was pinned to (`null`: none was loaded); `false` = unpinned, follows the client. */
+  readonly #store: Store | null | false
+  constructor(host: EvaluationHost, context: Context, pin: boolean) {
     this.#host = host
     this.#context = context ?? {}
+    this.#store = pin ? (host.store() ?? null) : false
+  }
+  #run(key: string): Result {
+    const host = this.#host
+    const store = this.#store === false ? host.store() : this.#store
+    const x = evaluate(host, key, this.#context, store)
+    if (host.impression !== undefined && x.found) host.impression(key, x, this.#context)
+    return x
   }
   isEnabled(key: string): boolean {
-    return enabledOf(this.#host, key, this.#context)
+    const host = this.#host
+    if (host.impression !== undefined) return this.#run(key).enabled
+    return enabledOf(host, key, this.#context, this.#store === false ? host.store() : this.#store)
   }
   variant(key: string): { name: string | undefined; value: JsonValue | undefined } {
-    const x = evaluate(this.#host, key, this.#context)
+    const x = this.#run(key)
     return { name: x.variant, value: x.value }
   }
   value(key: string, fallback: JsonValue): JsonValue | undefined {
-    return typed(evaluate(this.#host, key, this.#context), fallback)
+    return typed(this.#run(key), fallback)
   }
   explain(key: string): Explanation<never> {
-    const x = evaluate(this.#host, key, this.#context)
-    return explanation(this.#host, key, x, x.value)
+    const x = this.#run(key)
+    return explanation(this.#host, key, x, x.value, this.#store === false ? this.#host.store() : this.#store)
   }
   snapshot(): Snapshot {
-    return snapshotOf(this.#host, this.#context)
+    return snapshotOf(this.#host, this.#context, undefined, this.#store === false ? this.#host.store() : this.#store)
   }
 }
 
-export const contextEvaluator = <F extends FlagTypes>(host: EvaluationHost, context: Context): Evaluator<F> =>
-  new ContextEvaluator(host, context) as unknown as Evaluator<F>
+export const contextEvaluator = <F extends FlagTypes>(host: EvaluationHost, context: Context, pin = true): Evaluator<F> =>
+  new ContextEvaluator(host, context, pin) as unknown as Evaluator<F>

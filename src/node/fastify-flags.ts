@@ -30,6 +30,8 @@ export interface FastifyFlagsOptions<Req extends FastifyRequestLike = FastifyReq
   client?: Client
   /** Builds the flag context from the Fastify request (may be async). */
   context: ContextFunction<Req>
+  /** One config per request: a reload while it runs does not change its answers. `false` follows reloads. @default true */
+  pin?: boolean
 }
 
 /**
@@ -48,12 +50,12 @@ export interface FastifyFlagsOptions<Req extends FastifyRequestLike = FastifyReq
 export const fastifyFlags = <Req extends FastifyRequestLike = FastifyRequestLike>(
   options: FastifyFlagsOptions<Req>,
 ): FastifyFlagsPlugin<Req> => {
-  const { client, context } = options
+  const { client, context, pin = true } = options
   const plugin: FastifyFlagsPlugin<Req> = (instance, _options, done) => {
     instance.decorateRequest('flags', null)
     instance.addHook('onRequest', (request, _reply, next) => {
       resolveContext(context, request, (ctx) => {
-        const store = createStore(ctx, client ?? getDefaultClient())
+        const store = createStore(ctx, client ?? getDefaultClient(), pin)
         ;(request as Req & { flags: Evaluator | null }).flags = store.evaluator ?? deferredEvaluator(store)
         // run(), not enterWith(): enterWith would leave this request's store on the connection's
         // async resource, where the next keep-alive request's earlier hooks would see it.

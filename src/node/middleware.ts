@@ -23,6 +23,8 @@ export interface FlagsMiddlewareOptions<Req extends IncomingMessage = IncomingMe
   client?: Client
   /** Builds the flag context from the request (may be async). */
   context: ContextFunction<Req>
+  /** One config per request: a reload while it runs does not change its answers. `false` follows reloads. @default true */
+  pin?: boolean
 }
 
 /** A request handler as `node:http` calls it. */
@@ -52,11 +54,11 @@ export interface FlagsMiddleware<Req extends IncomingMessage = IncomingMessage> 
 export const flagsMiddleware = <Req extends IncomingMessage = IncomingMessage>(
   options: FlagsMiddlewareOptions<Req>,
 ): FlagsMiddleware<Req> => {
-  const { client, context } = options
+  const { client, context, pin = true } = options
   const enter = (request: Req, run: (store: RequestStore) => void): void =>
     resolveContext(context, request, (ctx) => {
       // The default client is resolved per request: configure() may run after the middleware is built.
-      const store = createStore(ctx, client ?? getDefaultClient())
+      const store = createStore(ctx, client ?? getDefaultClient(), pin)
       request.flags = store.evaluator ?? deferredEvaluator(store)
       run(store)
     })

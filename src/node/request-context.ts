@@ -17,6 +17,8 @@ export interface RequestStore {
   evaluator: Evaluator | undefined
   /** The client `evaluator` was made from (the default client can be replaced by `configure()`). */
   owner: Client | undefined
+  /** Pin the request to the config in force when its evaluator is made (`forContext`'s `pin`). */
+  readonly pin: boolean
 }
 
 /** Options of `withContext`. */
@@ -26,6 +28,11 @@ export interface WithContextOptions {
    * middleware, else the default client from `configure()` (looked up when a flag is read).
    */
   client?: Client
+  /**
+   * Read one config for the whole call: a reload while it runs does not change its answers.
+   * `false` follows reloads. @default true
+   */
+  pin?: boolean
 }
 
 // Pure: importing flagstage/node for file() alone leaves nothing behind in a bundle.
@@ -44,11 +51,12 @@ const unconfigured: Evaluator = {
 }
 
 /** A store for `context` evaluated with `client` (or, when undefined, the default client). Internal. */
-export const createStore = (context: Context, client: Client | undefined): RequestStore => ({
+export const createStore = (context: Context, client: Client | undefined, pin = true): RequestStore => ({
   context,
   client,
-  evaluator: client ? client.forContext(context) : undefined,
+  evaluator: client ? client.forContext(context, pin ? undefined : { pin }) : undefined,
   owner: client,
+  pin,
 })
 
 /** The evaluator of a store, made on first use and cached in the store. Internal. */
@@ -56,7 +64,7 @@ export const evaluatorOf = (store: RequestStore): Evaluator => {
   const client = store.client ?? getDefaultClient()
   if (!client) return unconfigured
   if (store.owner !== client || !store.evaluator) {
-    store.evaluator = client.forContext(store.context)
+    store.evaluator = client.forContext(store.context, store.pin ? undefined : { pin: false })
     store.owner = client
   }
   return store.evaluator
@@ -84,14 +92,15 @@ export const currentStore = (): RequestStore | undefined => storage.getStore()
  * Run `fn` with `context` as the current request's context: `isEnabled()`, `variant()`,
  * `value()`, `explain()` and `currentFlags()` from `flagstage/node` called anywhere below it
  * (across `await`, timers and promise chains) evaluate for that context. Contexts of concurrent
- * calls never mix. Returns what `fn` returns (a promise stays a promise).
+ * calls never mix. The whole call reads one config (the one in force at its first read), unless
+ * `pin: false`. Returns what `fn` returns (a promise stays a promise).
  * @example
  * await withContext({ userId: req.user.id }, async () => {
  *   await render()          // deep inside: isEnabled('new-checkout') uses userId
  * }, { client: flags })
  */
 export const withContext = <R>(context: Context, fn: () => R, options: WithContextOptions = {}): R =>
-  storage.run(createStore(context, options.client ?? storage.getStore()?.client), fn)
+  storage.run(createStore(context, options.client ?? storage.getStore()?.client, options.pin !== false), fn)
 
 /**
  * The evaluator for the current request: `req.flags` of the middleware, or `forContext(ctx)` of

@@ -120,7 +120,23 @@ describe('withContext', () => {
     expect(isEnabled('new-home')).toBe(false)
   })
 
-  it('sees a config change in a request that is already running', async () => {
+  it('keeps one config for the whole call when a reload lands in the middle of it', async () => {
+    let emit: (document: unknown) => void = () => {}
+    const flags = createClient({ source: { start: (e) => ((emit = e), () => {}) } })
+    clients.push(flags)
+    emit(config())
+    await withContext({ userId: 'u1' }, async () => {
+      expect(isEnabled('new-home')).toBe(false)
+      emit(config('r2', { 'new-home': { enabled: true, rules: [{ serve: 'on' }] } }))
+      await immediate()
+      expect(isEnabled('new-home')).toBe(false)
+      expect(explain('new-home').revision).toBe('r1')
+    }, { client: flags })
+    // The next call reads the new config.
+    expect(withContext({ userId: 'u1' }, () => isEnabled('new-home'), { client: flags })).toBe(true)
+  })
+
+  it('sees a config change in a running call with pin: false', async () => {
     let emit: (document: unknown) => void = () => {}
     const flags = createClient({ source: { start: (e) => ((emit = e), () => {}) } })
     clients.push(flags)
@@ -130,6 +146,6 @@ describe('withContext', () => {
       emit(config('r2', { 'new-home': { enabled: true, rules: [{ serve: 'on' }] } }))
       await immediate()
       expect(isEnabled('new-home')).toBe(true)
-    }, { client: flags })
+    }, { client: flags, pin: false })
   })
 })
