@@ -1,6 +1,6 @@
 // Runner: `npm run bench` (full, a few minutes) or `npm run bench -- --smoke` (CI: few iterations, < 30 s,
 // no timing assertions; exits 1 only if a semantic check fails or a scenario crashes, so the code cannot rot).
-// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,cold,memory,bundle,request,sse,wire
+// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,openfeature,cold,memory,bundle,request,sse,wire
 // (request, sse and wire measure flagstage alone: they run unless --only leaves flagstage out)
 // Prints the markdown report and writes results/latest.md (results/smoke.md for --smoke).
 import { execFileSync } from 'node:child_process'
@@ -12,6 +12,7 @@ import { SDK_IDS, loadAdapters } from './adapters/index.mjs'
 import { runChild } from './lib/child.mjs'
 import { perEvalTable } from './lib/per-eval.mjs'
 import { BENCH_DIR, pkgVersion } from './lib/versions.mjs'
+import { openFeatureTable } from './run/openfeature.mjs'
 import { coldStartTable, run as runColdStart } from './run/w5-cold-start.mjs'
 import { memoryTable, run as runMemory } from './run/memory.mjs'
 import { bundleTable, run as runBundles } from './run/bundle-size.mjs'
@@ -62,6 +63,18 @@ if (!skip.has('eval')) {
     for (const r of res.rows) if (r.check.startsWith('FAIL')) problems.push(`${id} ${r.name}: ${r.check}`)
     for (const s of res.skipped) problems.push(`${id}: skipped ${s.id}: ${s.reason}`)
     sections.push(perEvalTable(res))
+  }
+}
+
+// OpenFeature: the same workloads through the OpenFeature server SDK, one provider per row
+if ((!only || only.includes('flagstage')) && !skip.has('openfeature')) {
+  log('[bench] openfeature ...')
+  const res = await runChild(join(BENCH_DIR, 'run/openfeature.mjs'), smoke ? ['--smoke'] : [], { nodeFlags: ['--expose-gc'], timeoutMs: smoke ? 120_000 : 900_000 })
+  if (res.error) {
+    problems.push(`openfeature: ${res.error}`)
+  } else {
+    for (const w of Object.values(res)) for (const r of w.rows) if (r.check.startsWith('FAIL')) problems.push(`openfeature ${w.workload.id} ${r.name}: ${r.check}`)
+    sections.push(openFeatureTable(res))
   }
 }
 
