@@ -1,4 +1,4 @@
-import { OpenFeature, ProviderEvents, ProviderStatus, type EvaluationDetails, type Hook } from '@openfeature/server-sdk'
+import { OpenFeature, ProviderEvents, ProviderStatus, type EvaluationDetails, type FlagValue, type Hook } from '@openfeature/server-sdk'
 import { createClient, FlagstageError, staticSource } from 'flagstage'
 import { FlagstageProvider } from 'flagstage/openfeature'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -188,6 +188,19 @@ describe('FlagstageProvider (server SDK)', () => {
     expect(await changed).toMatchObject({ flagsChanged: ['beta'] })
   })
 
+  it('is READY, then STALE, when it starts on a bootstrap config while the source is failing', async () => {
+    const manual = manualSource()
+    const provider = new FlagstageProvider({ source: manual.source, bootstrap: config })
+    manual.fail(new FlagstageError('NETWORK_ERROR', 'connection refused'))
+    const name = domain()
+    const of = OpenFeature.getClient(name)
+    const stale = next(of, ProviderEvents.Stale)
+    await OpenFeature.setProviderAndWait(name, provider)
+    await stale
+    expect(of.providerStatus).toBe(ProviderStatus.STALE)
+    expect(await of.getBooleanValue('static-on', false)).toBe(true)
+  })
+
   it('stops emitting after onClose', async () => {
     const manual = manualSource()
     const provider = new FlagstageProvider({ source: manual.source })
@@ -213,7 +226,7 @@ describe('FlagstageProvider (server SDK)', () => {
   })
 
   it('lets hooks (such as the OpenTelemetry ones) read provider name, variant, reason and flag metadata', async () => {
-    const seen: EvaluationDetails<unknown>[] = []
+    const seen: EvaluationDetails<FlagValue>[] = []
     const names: string[] = []
     const hook: Hook = {
       after: (context, details) => {
