@@ -2,6 +2,7 @@
 // Adding a public name is one line here.
 
 export { createClient } from './core/client.ts'
+export { closestName } from './core/closest-name.ts'
 export { describeFlag } from './core/describe.ts'
 export { configure, explain, getDefaultClient, isEnabled, value, variant } from './core/default-client.ts'
 export { FlagstageError, ErrorCode, isFlagstageError } from './core/errors.ts'
