@@ -31,4 +31,6 @@ export default defineConfig([
   adapter('flagd'),
   adapter('testing'),
   adapter('devtools', { platform: 'browser' }),
+  // The `flagstage` command (bin/flagstage.mjs): Node only, ESM only, no types; core stays external.
+  { ...shared, entry: { 'cli/main': 'src/cli/main.ts' }, format: ['esm'], dts: false, platform: 'node', external: ['flagstage'] },
 ])

@@ -41,6 +41,6 @@ describe('flagTypes()', () => {
     } catch (error) {
       stderr = (error as { stderr: string }).stderr
     }
-    expect(stderr).toContain('INVALID_CONFIG flags.a.enabled')
+    expect(stderr).toContain('invalid config: flags.a.enabled')
   })
 })
