@@ -10,6 +10,7 @@ export { bucketOf, murmur3, variantBucketOf } from './core/hash.ts'
 export { toFlagstageContext } from './core/openfeature-context.ts'
 export { urlOverrides } from './core/overrides.ts'
 export { flagTypes } from './core/typegen.ts'
+export { compileRegex } from './core/regex.ts'
 export { validateConfig } from './core/validate.ts'
 export { http } from './sources/http.ts'
 export { localStorageCache } from './sources/local-storage-cache.ts'
@@ -18,6 +19,7 @@ export { staticSource } from './sources/static.ts'
 
 export type { ConditionDescription, DescribeOptions, FlagDescription, PrerequisiteDescription, RuleDescription } from './core/describe.ts'
 export type { FlagstageErrorOptions } from './core/errors.ts'
+export type { RegexTest } from './core/regex.ts'
 export type {
   AllCondition, AnyCondition, AttrCondition, Condition, Config, Context, EvaluationErrorCode, Explanation,
   FlagConfig, FlagsDocument, JsonValue, NotCondition, Operator, Prerequisite, Ramp, Reason, RolloutServe, Rule,

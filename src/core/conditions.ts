@@ -1,3 +1,4 @@
+import { compileRegex } from './regex.ts'
 import { compareSemver, parseSemver, type Semver } from './semver.ts'
 import type { AttrCondition, Condition, Context } from './types.ts'
 
@@ -69,13 +70,9 @@ const compileTest = (c: AttrCondition): ((value: unknown) => boolean) => {
     }
   }
   if (c.op === 'matches') {
-    let re: RegExp | undefined
-    try {
-      re = new RegExp(String(c.value), lower ? 'i' : '')
-    } catch {
-      // the validator rejects bad patterns; stay safe anyway
-    }
-    return (v) => typeof v === 'string' && !!re?.test(v)
+    // Linear time whatever the pattern (issue #9); the validator rejects what it cannot compile.
+    const test = compileRegex(String(c.value), lower)
+    return (v) => typeof v === 'string' && typeof test === 'function' && test(v)
   }
   if (c.op === 'in' || c.op === 'notIn') {
     const set = new Set((c.values ?? []).map((item) => asText(item, lower)))
