@@ -11,14 +11,14 @@ export { toFlagstageContext } from './core/openfeature-context.ts'
 export { urlOverrides } from './core/overrides.ts'
 export { flagTypes } from './core/typegen.ts'
 export { compileRegex } from './core/regex.ts'
-export { validateConfig } from './core/validate.ts'
+export { configProblems, validateConfig } from './core/validate.ts'
 export { http } from './sources/http.ts'
 export { localStorageCache } from './sources/local-storage-cache.ts'
 export { sse } from './sources/sse.ts'
 export { staticSource } from './sources/static.ts'
 
 export type { ConditionDescription, DescribeOptions, FlagDescription, PrerequisiteDescription, RuleDescription } from './core/describe.ts'
-export type { FlagstageErrorOptions } from './core/errors.ts'
+export type { FlagstageErrorOptions, ProblemDetails } from './core/errors.ts'
 export type { RegexTest } from './core/regex.ts'
 export type {
   AllCondition, AnyCondition, AttrCondition, Condition, Config, Context, EvaluationErrorCode, Explanation,

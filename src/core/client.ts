@@ -9,7 +9,7 @@ import { contextEvaluator, createEvaluator, snapshotOf, type EvaluationHost, typ
 import { unitReader } from './rollout.ts'
 import { isSnapshot, readSnapshot } from './snapshot.ts'
 import type { Config, Context, JsonValue, Snapshot } from './types.ts'
-import { validateConfig } from './validate.ts'
+import { checkConfig } from './validate.ts'
 import { warnOnce } from './warn.ts'
 import type { CacheEntry, EmitMeta } from './source.ts'
 
@@ -22,8 +22,8 @@ const MAX_IMPRESSIONS = 10_000
 /** Validate and compile a document (config or evaluated snapshot). Throws a `FlagstageError`. */
 const loadDocument = (document: unknown): Store => {
   if (isSnapshot(document)) return { kind: 'snapshot', ...readSnapshot(document as Record<string, unknown>) }
-  const config = validateConfig(document)
-  return { kind: 'config', compiled: compileConfig(config), revision: config.revision }
+  const { config, keys } = checkConfig(document)
+  return { kind: 'config', compiled: compileConfig(config, keys), revision: config.revision }
 }
 
 /**

@@ -159,7 +159,7 @@ const compileFlag = (
  * prefixes and ramps are precomputed, so evaluation allocates nothing on plain and rollout flags.
  * Loading stays proportional to what is used: a 10,000-flag config costs a scan, not 10,000 compilations.
  */
-export const compileConfig = (config: Config): CompiledConfig => {
+export const compileConfig = (config: Config, keys: string[] = Object.keys(config.flags)): CompiledConfig => {
   const segments = config.segments ?? {}
   const compiledSegments = new Map<string, Predicate>()
   const segment = (name: string): Predicate => {
@@ -180,7 +180,6 @@ export const compileConfig = (config: Config): CompiledConfig => {
     }
     return flag
   }
-  const keys = Object.keys(defs)
   let timeline: Timeline | undefined
   // Instants at which an evaluation may change on its own: schedules and ramp ends. Not on the load path.
   const scan = (): Timeline => {

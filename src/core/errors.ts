@@ -23,12 +23,25 @@ export const ErrorCode = {
 /** Union of all error codes. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
+/**
+ * What a config problem expected and got, when the value had to be one of a known list (an object's
+ * keys, a flag's variants, the segments, the flags, the operators): for "did you mean" suggestions.
+ */
+export interface ProblemDetails {
+  /** The accepted names, in config order. */
+  expected: readonly string[]
+  /** The value found (a key, for an unexpected key; undefined when missing). */
+  got: unknown
+}
+
 /** Extra details for a `FlagstageError`. */
 export interface FlagstageErrorOptions {
   /** JSON path of the offending value, e.g. `flags["new-checkout"].rules[2].if.op`. */
   path?: string
   /** HTTP status, when the error comes from a response. */
   status?: number
+  /** For a config problem: what was expected and what was found (see `ProblemDetails`). */
+  details?: ProblemDetails | undefined
   cause?: unknown
 }
 
@@ -42,12 +55,15 @@ export class FlagstageError extends Error {
   readonly code: ErrorCode
   readonly path: string | undefined
   readonly status: number | undefined
+  /** Set on `INVALID_CONFIG` errors whose value had to be one of a known list. */
+  readonly details: ProblemDetails | undefined
 
   constructor(code: ErrorCode, message: string, options: FlagstageErrorOptions = {}) {
     super(options.path ? `${options.path}: ${message}` : message, { cause: options.cause })
     this.code = code
     this.path = options.path
     this.status = options.status
+    this.details = options.details
   }
 }
 

@@ -1,200 +1,307 @@
-import type { PathSegment } from './json-path.ts'
+import type { FlagstageError } from './errors.ts'
 import { compileRegex } from './regex.ts'
 import { parseSemver } from './semver.ts'
 import type { Config } from './types.ts'
 import {
-  at, bool, cycle, each, fail, finite, graph, is, isArray, isObject, isScalar, isString, items, list, missing, name, names,
-  object, opt, own, scalar, stack, str, under, unknown, walk, walker,
+  collectInto, cycle, expect, fail, finite, graph, isArray, isObject, isScalar, isString, keys, keySet, name, names, oneOf,
+  own, path, str,
 } from './validate-walk.ts'
-import type { Check, Obj, Ref, Shape } from './validate-walk.ts'
+import type { Keys, Obj, Ref } from './validate-walk.ts'
+import type { PathSegment } from './json-path.ts'
 
 /** Longest `matches` pattern accepted, in UTF-16 code units (bounds the compiled program, see regex.ts). */
 export const MAX_REGEX_LENGTH: number = 256
 /** Deepest nesting accepted for conditions (`all` / `any` / `not`) and for variant values. */
 export const MAX_NESTING_DEPTH: number = 32
 
-// The shapes of a config (the walk itself is in validate-walk.ts).
+// The checks of a config, written straight: one pass, named reads, no closure per key, so that a cold
+// process (interpreted code, as at a server's boot or a page's first load) validates 10,000 flags in a
+// few milliseconds. Each object's keys are checked first, then its values in a fixed order, so the first
+// problem reported is always the same one. Tables below say which keys each object may have and what
+// each operator takes: adding an optional field or an operator is an entry there plus its check.
+
+const ROOT = keySet('schemaVersion revision $schema description meta segments flags')
+const FLAG = keySet('enabled variants offVariant salt description schedule rules requires')
+const SCHEDULE = keySet('from until')
+const RULE = keySet('if serve')
+const ROLLOUT = keySet('by salt rollout variant')
+const SPLIT = keySet('by salt split')
+const SERVE = keySet('by salt rollout variant split') // neither or both of rollout and split
+const RAMP = keySet('from to start end')
+const REQUIRE = keySet('flag variant')
+/** The kinds of condition, in precedence order. */
+const KINDS = keySet('attr segment all any not')
+const ATTR = keySet('attr op caseInsensitive values value')
+const CONDITION: Record<string, Keys> = { attr: ATTR, segment: keySet('segment'), all: keySet('all'), any: keySet('any'), not: keySet('not') }
+const NO_KIND = keySet('attr segment all any not op caseInsensitive values value')
+
+// What each operator takes, by operand: `values` (a list of scalars), then a `value` that is a scalar, a
+// regex, a number, a number or an instant, a version, or nothing. Adding an operator is a name here (and
+// its evaluation in conditions.ts). Messages list the operators in this order.
+const OPERANDS = ['in notIn', 'eq neq contains startsWith endsWith', 'matches', 'lt lte gt gte', 'before after',
+  'semverEq semverLt semverLte semverGt semverGte', 'exists']
+const LIST = 0
+const SCALAR = 1
+const REGEX = 2
+const NUMBER = 3
+const TIME = 4
+const VERSION = 5
+const OPERATORS = Object.create(null) as Record<string, number>
+OPERANDS.forEach((list, operand) => list.split(' ').forEach((op) => (OPERATORS[op] = operand)))
+const OPERATOR_NAMES = names(OPERATORS)
 
 // An ISO 8601 date, or a date-time with a zone: a zone-less time would read differently on every
 // client's clock. Fractions up to nanoseconds, as RFC 3339 tools write them.
 const INSTANT = /^\d{4}-\d\d-\d\d(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?$/
-// Ordered by operand, so that ATTR.values and ATTR.value tell the operand from the index.
-const OPS = 'in notIn eq neq contains startsWith endsWith matches lt lte gt gte before after semverEq semverLt semverLte semverGt semverGte exists'.split(' ')
-const ON_OFF = { on: 0, off: 0 } // the variants of a flag without `variants`
+const ON_OFF: Obj = { on: 0, off: 0 } // the variants of a flag without `variants`
 
-// State of the walk, reset after each call.
+// State of one validation, reset after each call.
 let segments: Obj = {}
 let variants: Obj = ON_OFF // of the flag being checked
+let refs: Ref[] | undefined // of the segment being checked (segment references in flags are not cycle edges)
 let depth = 0 // of the condition or variant value being checked
-let op = 0 // index in OPS of the condition being checked
 let time = 0 // of the `from` or `start` just checked
-let sum = 0 // of the split weights
 
-const deeper = (): void => {
-  if (depth++ >= MAX_NESTING_DEPTH) fail('nested deeper than 32 levels')
+const percent = (v: unknown): boolean => finite(v) && (v as number) >= 0 && (v as number) <= 100
+/** Checks `v` at `key` with `check`. */
+const at = <T>(key: PathSegment, check: (v: T) => unknown, v: T): void => {
+  path.push(key)
+  check(v)
+  path.pop()
 }
-const percent = (v: unknown, k: string): void => is(finite(v) && (v as number) >= 0 && (v as number) <= 100, '0 to 100', v, k)
-const instant = (v: unknown, k?: PathSegment): number => {
+/** `v` is an object with only `allowed` keys (problems are reported); false when it is no object. */
+const obj = (v: unknown, allowed: Keys, kinds?: Keys): v is Obj => (isObject(v) ? (keys(v, allowed, kinds), true) : !!expect('an object', v))
+/** The instant `v` (ms), or NaN once reported. */
+const instant = (v: unknown, key: string): number => {
   // Some engines read 2026-02-30 as March 2: the day of the month must survive the parse.
   const t = isString(v) && INSTANT.test(v) && new Date(v.slice(0, 10)).getUTCDate() == +v.slice(8, 10) ? Date.parse(v) : NaN
-  is(t === t, 'an ISO 8601 date or zoned date-time', v, k)
+  if (t !== t) expect('an ISO 8601 date or zoned date-time', v, key)
   return t
 }
-const until: Check = (v, k) => is(instant(v, k) > time, 'a later time', v, k)
-/** `v` names a variant of the current flag; when missing, the default must be one ("off" for offVariant). */
-const variant = (v: unknown, k?: PathSegment): void => {
-  const name = missing(v) ? (k == 'offVariant' ? 'off' : 'on') : v
-  if (!(isString(name) && own(variants, name))) unknown(v, names(variants), k)
+/** An instant after `time` (the `from` or `start` before it). */
+const later = (v: unknown, key: string): unknown => {
+  const t = instant(v, key)
+  return t !== t || time !== time || t > time || expect('a later time', v, key)
 }
+/** `v` names a variant of the current flag; when missing, `fallback` must be one. */
+const variant = (v: unknown, key?: PathSegment, fallback?: string): unknown => {
+  const n = v === undefined ? fallback : v
+  return (isString(n) && own(variants, n)) || oneOf(v, names(variants), key)
+}
+const deeper = (): boolean => depth++ < MAX_NESTING_DEPTH || !!fail(`nested deeper than ${MAX_NESTING_DEPTH} levels`)
 const json = (v: unknown): void => {
-  if (typeof v == 'object' && v) {
-    deeper()
-    isArray(v) ? items(v, json) : each(v as Obj, json)
+  if (typeof v != 'object' || v === null) v === null || isScalar(v) || expect('a JSON value', v)
+  else {
+    if (!deeper()) {} // reported
+    else if (isArray(v)) for (let i = 0; i < v.length; i++) at(i, json, v[i])
+    else for (const k in v) if (own(v, k)) at(k, json, (v as Obj)[k])
     depth--
-  } else is(v === null || isScalar(v), 'a JSON value', v)
+  }
 }
+/** Checks each item of the array `v` at `key` (at least one, with `min`). */
+const list = (v: unknown, key: string, check: (v: unknown) => unknown, min?: number): unknown =>
+  isArray(v) && v.length >= (min ?? 0) ? at(key, (a: unknown[]) => a.forEach((x, i) => at(i, check, x)), v)
+    : expect(min ? 'a non-empty array' : 'an array', v, key)
 
-const condition = (v: unknown): void => {
-  deeper()
-  const c = object(v)
-  let kind: string | undefined
-  for (const k of KIND_NAMES) {
-    if (!missing(c[k])) {
-      kind = k
-      break
+const regex = (v: unknown, ignoreCase: boolean): void => {
+  if (!(isString(v) && v.length <= MAX_REGEX_LENGTH)) return void expect(`a regex of at most ${MAX_REGEX_LENGTH} chars`, v, 'value')
+  // The linear-time subset of regex.ts (issue #9): anything else is rejected here, with its position.
+  const test = compileRegex(v, ignoreCase)
+  if (typeof test == 'string') fail(test, 'value')
+}
+const scalar = (v: unknown, key?: PathSegment): unknown => isScalar(v) || expect('a string, number or boolean', v, key)
+const attr = (c: Obj): unknown => {
+  name(c.attr, 'attr')
+  const op = c.op as string
+  const operand = isString(op) ? OPERATORS[op] : undefined
+  if (operand === undefined) return oneOf(op, OPERATOR_NAMES, 'op')
+  const ci = c.caseInsensitive
+  ci === undefined || typeof ci == 'boolean' || expect('true or false', ci, 'caseInsensitive')
+  const value = c.value
+  const none = (k: string): unknown => c[k] === undefined || fail(`${op} takes no "${k}"`, k)
+  if (operand == LIST) return none('value'), list(c.values, 'values', scalar)
+  none('values')
+  return operand == SCALAR ? scalar(value, 'value')
+    : operand == REGEX ? regex(value, ci === true)
+      : operand == NUMBER ? finite(value) || expect('a number', value, 'value')
+        : operand == TIME ? finite(value) || instant(value, 'value')
+          : operand == VERSION ? (isString(value) && parseSemver(value)) || expect('a version like 1.2.3', value, 'value')
+            : none('value')
+}
+const condition = (c: unknown): void => {
+  if (!deeper()) {} // reported
+  else if (!isObject(c)) expect('an object', c)
+  else {
+    const kind = c.attr !== undefined ? 'attr' : c.segment !== undefined ? 'segment' : c.all !== undefined ? 'all'
+      : c.any !== undefined ? 'any' : c.not !== undefined ? 'not' : undefined
+    if (kind === undefined) keys(c, NO_KIND), fail('expected attr, segment, all, any or not')
+    else {
+      keys(c, CONDITION[kind] as Keys, KINDS)
+      const s = c.segment
+      kind == 'attr' ? attr(c)
+        : kind == 'not' ? at('not', condition, c.not)
+          : kind != 'segment' ? list(c[kind], kind, condition, 1)
+            : isString(s) && own(segments, s) ? refs?.push({ flag: s, at: path.slice() })
+              : oneOf(s, names(segments), 'segment')
     }
   }
-  kind ? walk(c, KINDS[kind] as Shape, KINDS) : walk(c, NO_KIND)
   depth--
 }
-const regex: Check = (v, k, o) => {
-  is(isString(v) && v.length <= MAX_REGEX_LENGTH, 'a regex of at most 256 chars', v, k)
-  // The linear-time subset of regex.ts (issue #9): anything else is rejected here, with its position.
-  const test = compileRegex(v, o.caseInsensitive === true)
-  if (typeof test == 'string') fail(test, k)
-}
-const none = (o: Obj, k: string): unknown => missing(o[k]) || fail(`${OPS[op]} takes no "${k}"`, k)
-const ATTR: Shape = {
-  attr: name,
-  op: (v, k) => (op = OPS.indexOf(v as string)) >= 0 || unknown(v, OPS, k),
-  caseInsensitive: opt(bool),
-  // in and notIn take values, exists nothing, the others a value.
-  values: (v, k, o) => (op < 2 ? (none(o, 'value'), list(v, k, scalar)) : none(o, k)),
-  value: (v, k, o) =>
-    op > 18 ? none(o, k)
-      : op > 13 ? is(isString(v) && parseSemver(v), 'a version like 1.2.3', v, k)
-        : op > 11 ? finite(v) || instant(v, k)
-          : op > 7 ? is(finite(v), 'a number', v, k)
-            : op > 6 ? regex(v, k, o)
-              : op > 1 && at(k, scalar, v),
-}
-const conditions: Check = (v, k) => list(v, k, condition, 1)
-/** The kinds of condition, in precedence order, each with its shape. */
-const KINDS: Record<string, Shape> = {
-  attr: ATTR,
-  segment: {
-    segment: (v, k) => {
-      isString(v) && own(segments, v) || unknown(v, names(segments), k)
-      // stack[1] is the segment being defined; in a flag, the flag, which has no references yet.
-      graph.get(stack[1] as string)?.push({ flag: v as string, at: stack.slice() })
-    },
-  },
-  all: { all: conditions },
-  any: { any: conditions },
-  not: { not: under(condition) },
-}
-const KIND_NAMES = names(KINDS)
-// Any condition key is allowed; the first check reports the missing kind.
-const NO_KIND = { ...KINDS, ...ATTR, attr: () => fail('expected attr, segment, all, any or not') } as Shape
 
-const ROLLOUT: Shape = {
-  by: opt(name),
-  salt: str,
-  rollout: (v, k) =>
-    isObject(v) ? at(k, ramp, v)
+const split = (w: unknown): void => {
+  if (!isObject(w)) return void expect('an object', w)
+  let sum = 0
+  for (const k in w) {
+    const x = w[k]
+    if (!own(w, k)) continue
+    variant(k, k)
+    finite(x) && (x as number) >= 0 ? (sum += x as number) : expect('a weight >= 0', x, k)
+  }
+  // 33.33 * 3 sums to 99.99000000000001 in floating point: allow for that beyond the 0.01 tolerance.
+  if (Math.abs(sum - 100) > 0.01 + 1e-9) fail(`weights sum to ${+sum.toFixed(6)} (expected 100)`)
+}
+const ramp = (r: Obj): void => {
+  keys(r, RAMP)
+  percent(r.from) || expect('0 to 100', r.from, 'from')
+  percent(r.to) || expect('0 to 100', r.to, 'to')
+  time = instant(r.start, 'start')
+  later(r.end, 'end')
+}
+const serve = (s: unknown): unknown => {
+  if (isString(s)) return own(variants, s) || oneOf(s, names(variants))
+  if (!isObject(s)) return expect('a variant name or an object', s)
+  const rollout = s.rollout
+  // Neither or both of rollout and split: any serve key is allowed, the problem is the kind.
+  if ((rollout === undefined) === (s.split === undefined)) return keys(s, SERVE), fail('expected rollout or split')
+  keys(s, rollout === undefined ? SPLIT : ROLLOUT)
+  s.by === undefined || name(s.by, 'by')
+  str(s.salt, 'salt')
+  if (rollout === undefined) return at('split', split, s.split)
+  isObject(rollout) ? at('rollout', ramp, rollout)
+    : !percent(rollout) ? expect('0 to 100', rollout, 'rollout')
       // A whole number of hundredths, give or take 1e-6: 1.1 * 100 is 110.00000000000001.
-      : (percent(v, k), is(((v as number) * 100 + 1e-6) % 1 < 2e-6, 'at most two decimals', v, k)),
-  variant,
+      : ((rollout as number) * 100 + 1e-6) % 1 < 2e-6 || expect('at most two decimals', rollout, 'rollout')
+  return variant(s.variant, 'variant', 'on')
 }
-const weight = (w: unknown, name: string): void => {
-  variant(name)
-  is(finite(w) && (w as number) >= 0, 'a weight >= 0', w)
-  sum += w as number
+const rule = (r: unknown): void => {
+  if (!isObject(r)) return void expect('an object', r)
+  keys(r, RULE)
+  if (r.if !== undefined) at('if', condition, r.if)
+  path.push('serve')
+  serve(r.serve)
+  path.pop()
 }
-const SPLIT: Shape = {
-  by: opt(name),
-  salt: str,
-  split: under((v) => {
-    sum = 0
-    each(object(v), weight)
-    // 33.33 * 3 sums to 99.99000000000001 in floating point: allow for that beyond the 0.01 tolerance.
-    if (Math.abs(sum - 100) > 0.01 + 1e-9) fail(`weights sum to ${+sum.toFixed(6)} (expected 100)`)
-  }),
+const schedule = (s: unknown): unknown => {
+  if (!obj(s, SCHEDULE)) return
+  time = s.from === undefined ? -Infinity : instant(s.from, 'from')
+  return s.until === undefined || later(s.until, 'until')
 }
-// Neither or both of rollout and split: any serve key is allowed; the first check reports the kinds.
-const NO_SERVE: Shape = { ...ROLLOUT, ...SPLIT, by: () => fail('expected rollout or split') }
-const ramp = walker({ from: percent, to: percent, start: (v, k) => (time = instant(v, k)), end: until })
-const serve = (v: unknown): void => {
-  if (isString(v)) return variant(v)
-  is(isObject(v), 'a variant name or an object', v)
-  const rollout = !missing(v.rollout)
-  walk(v, rollout === missing(v.split) ? (rollout ? ROLLOUT : SPLIT) : NO_SERVE)
-}
-const rule = walker({ if: opt(under(condition)), serve: under(serve) })
-const prerequisite = walker({ flag: name, variant: str })
-const schedule = walker({ from: (v, k) => (time = missing(v) ? -Infinity : instant(v, k)), until: opt(until) })
-
-const FLAG: Shape = {
-  enabled: bool,
-  variants: opt(under((v) => {
-    each(object(v), json) || fail('expected at least one variant')
-    variants = v as Obj
-  })),
-  offVariant: variant,
-  salt: str,
-  description: str,
-  schedule: opt(under(schedule)),
-  rules: opt((v, k) => list(v, k, rule)),
-  requires: opt((v, k) => {
-    list(v, k, prerequisite)
-    graph.set(stack[1] as string, v as Ref[])
-  }),
+const prerequisite = (r: unknown): unknown => obj(r, REQUIRE) && (name(r.flag, 'flag'), str(r.variant, 'variant'))
+const variantsOf = (vs: unknown): unknown => {
+  if (!isObject(vs)) return expect('an object', vs)
+  let n = 0
+  for (const k in vs) if (own(vs, k)) n++, at(k, json, vs[k])
+  return n ? (variants = vs) : fail('expected at least one variant')
 }
 
-const ROOT: Shape = {
-  schemaVersion: (v, k) => is(v === 1, '1', v, k),
-  revision: str,
-  $schema: str,
-  description: str,
-  meta: opt(under(object)),
-  segments: opt(under((v) => {
-    each((segments = object(v)), (c, key) => {
-      name(key)
-      graph.set(key as string, [])
-      condition(c)
-    })
-    cycle('segment', 'segment')
-  })),
-  flags: under((v) => {
-    const flags = object(v)
-    each(flags, (f, key) => {
-      name(key)
-      variants = ON_OFF
-      walk(f, FLAG)
-    })
-    // Once every flag is known: prerequisites name existing flags and variants, and form no cycle.
-    for (const [key, refs] of graph) {
-      for (let i = 0; i < refs.length; i++) {
-        const { flag, variant: v } = refs[i] as Ref
-        stack.splice(1, 3, key, 'requires', i)
-        if (!own(flags, flag)) unknown(flag, names(flags), 'flag')
-        variants = ((flags[flag] as Obj).variants ?? ON_OFF) as Obj
-        variant(v, 'variant')
-      }
+/** Checks the flag at the path's end (`flags.<key>`); its prerequisites are checked once every flag is known. */
+const flag = (f: unknown, key: string): void => {
+  if (!isObject(f)) return void expect('an object', f)
+  keys(f, FLAG)
+  typeof f.enabled == 'boolean' || expect('true or false', f.enabled, 'enabled')
+  variants = ON_OFF
+  if (f.variants !== undefined) at('variants', variantsOf, f.variants)
+  variant(f.offVariant, 'offVariant', 'off')
+  str(f.salt, 'salt')
+  str(f.description, 'description')
+  if (f.schedule !== undefined) at('schedule', schedule, f.schedule)
+  const rules = f.rules
+  if (rules !== undefined) {
+    if (!isArray(rules)) expect('an array', rules, 'rules')
+    else {
+      path.push('rules')
+      for (let i = 0; i < rules.length; i++) path.push(i), rule(rules[i]), path.pop()
+      path.pop()
     }
-    cycle('prerequisite', 'flag')
-  }),
+  }
+  const requires = f.requires
+  if (requires !== undefined) list(requires, 'requires', prerequisite), isArray(requires) && graph.set(key, requires as Ref[])
 }
+
+/** Once every flag is known: prerequisites name existing flags and variants, and form no cycle. */
+const prerequisites = (flags: Obj, all: string[]): void => {
+  for (const [key, list] of graph) {
+    list.forEach((ref: unknown, i) => {
+      if (!isObject(ref) || !isString(ref.flag)) return // reported already
+      path.push('flags', key, 'requires', i)
+      const target = own(flags, ref.flag) ? flags[ref.flag] : undefined
+      const vs = isObject(target) && target.variants
+      variants = isObject(vs) ? vs : ON_OFF
+      target === undefined ? oneOf(ref.flag, all, 'flag') : variant(ref.variant, 'variant', 'on')
+      path.length = 0
+    })
+  }
+  cycle('prerequisite', 'flag')
+}
+
+const root = (doc: unknown): string[] | undefined => {
+  if (!obj(doc, ROOT)) return
+  doc.schemaVersion === 1 || expect('1', doc.schemaVersion, 'schemaVersion')
+  str(doc.revision, 'revision')
+  str(doc.$schema, '$schema')
+  str(doc.description, 'description')
+  doc.meta === undefined || isObject(doc.meta) || expect('an object', doc.meta, 'meta')
+  const s = doc.segments
+  if (s !== undefined) {
+    if (!isObject(s)) expect('an object', s, 'segments')
+    else {
+      segments = s
+      for (const key in s) {
+        if (!own(s, key)) continue
+        path.push('segments', key)
+        name(key)
+        graph.set(key, (refs = []))
+        condition(s[key])
+        path.length = 0
+      }
+      refs = undefined
+      cycle('segment', 'segment')
+    }
+  }
+  const flags = doc.flags
+  if (!isObject(flags)) return void expect('an object', flags, 'flags')
+  const all = names(flags)
+  path.push('flags')
+  for (let i = 0; i < all.length; i++) {
+    const key = all[i] as string
+    path.push(key)
+    key || expect('a non-empty string', key)
+    flag(flags[key], key)
+    path.pop()
+  }
+  path.pop()
+  prerequisites(flags, all)
+  return all
+}
+
+/** Validates `input`; returns its flag keys, in order, when it is an object. */
+const run = (input: unknown, into: FlagstageError[] | undefined): string[] | undefined => {
+  collectInto(into)
+  try {
+    return root(input)
+  } finally {
+    // Drop every reference to the input, valid or not.
+    collectInto(undefined)
+    path.length = depth = 0
+    graph.clear()
+    segments = {}
+    variants = ON_OFF
+    refs = undefined
+  }
+}
+
+/** validateConfig for the client: the config and its flag keys (in order, listed once). */
+export const checkConfig = (input: unknown): { config: Config; keys: string[] } => ({ config: input as Config, keys: run(input, undefined) as string[] })
 
 /**
  * Check that `input` is a valid flagstage config (DESIGN section 3) and return it, typed; it is neither
@@ -205,19 +312,26 @@ const ROOT: Shape = {
  * split weights must sum to 100 (±0.01). Problems are looked for in a fixed order: root fields,
  * segments, flags in key order, then prerequisites and cycles; the first one found is thrown.
  * @throws {FlagstageError} code `INVALID_CONFIG`, `path` of the first problem (like
- * `flags["new-checkout"].rules[2].if.op`) and a message saying what is wrong and what is expected.
+ * `flags["new-checkout"].rules[2].if.op`) and a message saying what is wrong and what is expected;
+ * `details` (`{ expected, got }`) when the value had to be one of a known list (a key, a variant, a
+ * segment, a flag, an operator).
  * @example
  * const config = validateConfig(JSON.parse(text))
  */
 export const validateConfig = (input: unknown): Config => {
-  try {
-    walk(input, ROOT)
-    return input as Config
-  } finally {
-    // Drop every reference to the input, valid or not.
-    stack.length = depth = 0
-    graph.clear()
-    segments = {}
-    variants = ON_OFF
-  }
+  run(input, undefined)
+  return input as Config
+}
+
+/**
+ * Every problem of `input` as a config, in the order `validateConfig` looks for them (its first one is
+ * the one `validateConfig` throws); an empty array when the config is valid. For tools (`flagstage
+ * validate`) that list everything at once; a client loads with `validateConfig`, which stops at the first.
+ * @example
+ * for (const p of configProblems(JSON.parse(text))) console.log(p.path, p.message, p.details?.expected)
+ */
+export const configProblems = (input: unknown): FlagstageError[] => {
+  const found: FlagstageError[] = []
+  run(input, found)
+  return found
 }
