@@ -1,9 +1,24 @@
-import type { Config, FlagConfig, JsonValue, Snapshot } from './types.ts'
+import type { Config, FlagConfig, Snapshot } from './types.ts'
 
 const own = Object.prototype.hasOwnProperty
 
-const sameValue = (a: JsonValue, b: JsonValue): boolean =>
-  a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))
+/**
+ * Two JSON values are the same, keys in the same order (a split's order matters): what comparing their
+ * JSON texts says, without writing them. The same reference answers at once: a merge patch (SSE) keeps
+ * every flag it does not touch, so those cost nothing; a whole new document stops at the first difference.
+ */
+const same = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a != 'object' || typeof b != 'object' || !a || !b || Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!
+    if (k !== kb[i] || !same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  }
+  return true
+}
 
 /** Keys whose served variant or value differs between two evaluations of the same context. */
 export const changedKeys = (before: Snapshot | undefined, after: Snapshot): string[] => {
@@ -12,7 +27,7 @@ export const changedKeys = (before: Snapshot | undefined, after: Snapshot): stri
   for (const key of Object.keys(after.flags)) {
     const a = after.flags[key]!
     const b = own.call(old, key) ? old[key] : undefined
-    if (!b || b.variant !== a.variant || b.enabled !== a.enabled || !sameValue(b.value, a.value)) keys.push(key)
+    if (!b || b.variant !== a.variant || b.enabled !== a.enabled || !same(b.value, a.value)) keys.push(key)
   }
   for (const key of Object.keys(old)) if (!own.call(after.flags, key)) keys.push(key)
   return keys
@@ -30,12 +45,12 @@ const dependent = (def: FlagConfig): boolean =>
  */
 export const touchedKeys = (previous: Config, next: Config): Set<string> => {
   const keys = Object.keys(next.flags)
-  if (JSON.stringify(previous.segments) !== JSON.stringify(next.segments)) return new Set(keys)
+  if (!same(previous.segments, next.segments)) return new Set(keys)
   const touched = new Set<string>()
   for (const key of keys) {
     const def = next.flags[key]!
     const before = own.call(previous.flags, key) ? previous.flags[key] : undefined
-    if (!before || dependent(def) || JSON.stringify(before) !== JSON.stringify(def)) touched.add(key)
+    if (!before || dependent(def) || !same(before, def)) touched.add(key)
   }
   return touched
 }

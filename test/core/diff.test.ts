@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createClient, type Client, type Config } from 'flagstage'
+import { manualSource } from '../helpers/manual-source.ts'
+
+// The change diff after a config edit: which flags are evaluated again, and which changes are announced.
+const clients: Client[] = []
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close()
+})
+const cfg = (revision: string, flags: Config['flags']): Config => ({ schemaVersion: 1, revision, flags })
+const split = (weights: Record<string, number>) => ({
+  enabled: true, variants: { a: 'A', b: 'B' }, offVariant: 'a', rules: [{ serve: { split: weights, by: 'userId' } }],
+})
+const value = (v: unknown) => ({ enabled: true, variants: { on: v as never, off: null }, rules: [{ serve: 'on' }] })
+
+describe('change diff', () => {
+  it('announces nothing when a new document has the same flags, however they were built', () => {
+    const m = manualSource()
+    const c = createClient({ source: m.source, context: { userId: 'u1' } })
+    clients.push(c)
+    m.push(cfg('r1', { x: value({ deep: [1, { y: 'z' }] }), s: split({ a: 50, b: 50 }) }))
+    const changes: unknown[] = []
+    c.on('change', (e) => changes.push(e))
+    m.push(JSON.parse(JSON.stringify(cfg('r2', { x: value({ deep: [1, { y: 'z' }] }), s: split({ a: 50, b: 50 }) }))))
+    expect(changes).toEqual([])
+  })
+
+  it('sees a change deep in a variant value, and in the order of split weights', () => {
+    const m = manualSource()
+    // Find a unit whose variant moves when the split's order is swapped (the first variant takes the low buckets).
+    const probe = (weights: Record<string, number>, userId: string): string | undefined =>
+      createClient({ bootstrap: cfg('p', { s: split(weights) }), context: { userId } }).variant('s').name
+    const userId = Array.from({ length: 100 }, (_, i) => `u${i}`).find((u) => probe({ a: 30, b: 70 }, u) !== probe({ b: 70, a: 30 }, u))!
+    expect(userId).toBeDefined()
+    const c = createClient({ source: m.source, context: { userId } })
+    clients.push(c)
+    m.push(cfg('r1', { x: value({ deep: [1, { y: 'z' }] }), s: split({ a: 30, b: 70 }) }))
+    const changes: { keys: string[] }[] = []
+    c.on('change', (e) => changes.push(e))
+    m.push(cfg('r2', { x: value({ deep: [1, { y: 'w' }] }), s: split({ a: 30, b: 70 }) }))
+    m.push(cfg('r3', { x: value({ deep: [1, { y: 'w' }] }), s: split({ b: 70, a: 30 }) }))
+    expect(changes.map((e) => e.keys)).toEqual([['x'], ['s']])
+  })
+
+  it('evaluates again only the flags an edit touches (the others keep their entry)', () => {
+    const m = manualSource()
+    const c = createClient({ source: m.source, context: { userId: 'u1' } })
+    clients.push(c)
+    const flags: Config['flags'] = {}
+    for (let i = 0; i < 50; i++) flags[`f${i}`] = { enabled: true, rules: [{ serve: { rollout: 50 } }] }
+    m.push(cfg('r1', flags))
+    c.on('change', () => {})
+    const before = c.snapshot()
+    // A merge-patch-like edit: the same flag objects, one replaced.
+    m.push(cfg('r2', { ...flags, f7: { enabled: false } }))
+    const after = c.snapshot()
+    expect(after.flags.f7).toEqual({ variant: 'off', value: false, enabled: false })
+    for (let i = 0; i < 50; i++) if (i !== 7) expect(after.flags[`f${i}`]).toEqual(before.flags[`f${i}`])
+  })
+})
