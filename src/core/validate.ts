@@ -183,13 +183,15 @@ const serve = (s: unknown): unknown => {
       : ((rollout as number) * 100 + 1e-6) % 1 < 2e-6 || expect('at most two decimals', rollout, 'rollout')
   return variant(s.variant, 'variant', 'on')
 }
+// The hot path (every flag, every rule) tests types inline: a cold process runs it interpreted, where
+// every call counts.
 const rule = (r: unknown): void => {
-  if (!isObject(r)) return void expect('an object', r)
-  keys(r, RULE)
-  if (r.if !== undefined) at('if', condition, r.if)
-  path.push('serve')
-  serve(r.serve)
-  path.pop()
+  if (typeof r != 'object' || r === null || isArray(r)) return void expect('an object', r)
+  keys(r as Obj, RULE)
+  const test = (r as Obj).if
+  const s = (r as Obj).serve
+  if (test !== undefined) at('if', condition, test)
+  if (typeof s != 'string' || !own(variants, s)) at('serve', serve, s)
 }
 const schedule = (s: unknown): unknown => {
   if (!obj(s, SCHEDULE)) return
@@ -206,25 +208,25 @@ const variantsOf = (vs: unknown): unknown => {
 
 /** Checks the flag at the path's end (`flags.<key>`); its prerequisites are checked once every flag is known. */
 const flag = (f: unknown, key: string): void => {
-  if (!isObject(f)) return void expect('an object', f)
-  keys(f, FLAG)
-  typeof f.enabled == 'boolean' || expect('true or false', f.enabled, 'enabled')
+  if (typeof f != 'object' || f === null || isArray(f)) return void expect('an object', f)
+  keys(f as Obj, FLAG)
+  const { enabled, variants: vs, offVariant, salt, description, schedule: sc, rules } = f as Obj
+  typeof enabled == 'boolean' || expect('true or false', enabled, 'enabled')
   variants = ON_OFF
-  if (f.variants !== undefined) at('variants', variantsOf, f.variants)
-  variant(f.offVariant, 'offVariant', 'off')
-  str(f.salt, 'salt')
-  str(f.description, 'description')
-  if (f.schedule !== undefined) at('schedule', schedule, f.schedule)
-  const rules = f.rules
+  if (vs !== undefined) at('variants', variantsOf, vs)
+  ;(offVariant === undefined && variants === ON_OFF) || variant(offVariant, 'offVariant', 'off')
+  salt === undefined || str(salt, 'salt')
+  description === undefined || str(description, 'description')
+  if (sc !== undefined) at('schedule', schedule, sc)
   if (rules !== undefined) {
     if (!isArray(rules)) expect('an array', rules, 'rules')
     else {
-      path.push('rules')
-      for (let i = 0; i < rules.length; i++) path.push(i), rule(rules[i]), path.pop()
-      path.pop()
+      path.push('rules', 0)
+      for (let i = 0; i < rules.length; i++) (path[path.length - 1] = i), rule(rules[i])
+      path.length -= 2
     }
   }
-  const requires = f.requires
+  const requires = (f as Obj).requires
   if (requires !== undefined) list(requires, 'requires', prerequisite), isArray(requires) && graph.set(key, requires as Ref[])
 }
 
