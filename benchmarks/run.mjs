@@ -14,6 +14,7 @@ import { perEvalTable } from './lib/per-eval.mjs'
 import { BENCH_DIR, pkgVersion } from './lib/versions.mjs'
 import { openFeatureTable } from './run/openfeature.mjs'
 import { coldStartTable, perRound, run as runColdStart } from './run/w5-cold-start.mjs'
+import { run as runSharedLoop, sharedLoopTable } from './run/w1-shared-loop.mjs'
 import { memoryTable, run as runMemory } from './run/memory.mjs'
 import { bundleTable, run as runBundles } from './run/bundle-size.mjs'
 import { perRequestProblems, perRequestTable, run as runPerRequest, TARGET_NS } from './run/per-request.mjs'
@@ -76,6 +77,14 @@ if ((!only || only.includes('flagstage')) && !skip.has('openfeature')) {
     for (const w of Object.values(res)) for (const r of w.rows) if (r.check.startsWith('FAIL')) problems.push(`openfeature ${w.workload.id} ${r.name}: ${r.check}`)
     sections.push(openFeatureTable(res))
   }
+}
+
+let shared
+if (!skip.has('eval') && (!only || only.includes('flagstage'))) {
+  log('[bench] w1 shared loop ...')
+  shared = await runSharedLoop({ smoke })
+  if (shared.short.error) problems.push(`w1 shared loop: ${shared.short.error}`)
+  sections.push(sharedLoopTable(shared))
 }
 
 let cold
@@ -141,6 +150,10 @@ for (const [id, res] of Object.entries(perEval)) {
     const speedup = main.xFastestPeer ? 1 / main.xFastestPeer : undefined
     targets.push([`${id.toUpperCase()} at least 2x faster than the fastest peer (${res.fastestPeerName?.split(' ')[0]})`, `${x(speedup)} faster`, mark(speedup >= 2)])
   }
+}
+for (const [label, r] of [['first 10,000 calls in a fresh process', shared?.short], ['steady state', shared?.long]]) {
+  const name = 'flagstage forContext(ctx).isEnabled'
+  if (r && !r.error) targets.push([`W1 within 3x of Map.get, shared-loop harness (${label})`, `${x(r.ratio[name])} (${r.ns[name].toFixed(0)} ns)`, mark(r.ratio[name] <= 3)])
 }
 if (cold) {
   for (const n of cold.sizes) {
