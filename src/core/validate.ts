@@ -99,9 +99,13 @@ const json = (v: unknown): void => {
   }
 }
 /** Checks each item of the array `v` at `key` (at least one, with `min`). */
-const list = (v: unknown, key: string, check: (v: unknown) => unknown, min?: number): unknown =>
-  isArray(v) && v.length >= (min ?? 0) ? at(key, (a: unknown[]) => a.forEach((x, i) => at(i, check, x)), v)
-    : expect(min ? 'a non-empty array' : 'an array', v, key)
+const list = (v: unknown, key: string, check: (v: unknown) => unknown, min?: number): void => {
+  if (!(isArray(v) && v.length >= (min ?? 0))) return void expect(min ? 'a non-empty array' : 'an array', v, key)
+  path.push(key, 0)
+  for (let i = 0; i < v.length; i++) (path[path.length - 1] = i), check(v[i])
+  path.pop()
+  path.pop()
+}
 
 const regex = (v: unknown, ignoreCase: boolean): void => {
   if (!(isString(v) && v.length <= MAX_REGEX_LENGTH)) return void expect(`a regex of at most ${MAX_REGEX_LENGTH} chars`, v, 'value')
@@ -223,7 +227,8 @@ const flag = (f: unknown, key: string): void => {
     else {
       path.push('rules', 0)
       for (let i = 0; i < rules.length; i++) (path[path.length - 1] = i), rule(rules[i])
-      path.length -= 2
+      path.pop()
+      path.pop()
     }
   }
   const requires = (f as Obj).requires
