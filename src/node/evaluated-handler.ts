@@ -1,19 +1,22 @@
-import { createHash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getDefaultClient } from 'flagstage'
 import type { Client, Evaluator } from 'flagstage'
-import { flagsOf } from './middleware.ts'
-import { createStore, evaluatorOf } from './request-context.ts'
+import { evaluatedHandler as fetchEvaluatedHandler } from 'flagstage/server'
+import type { CorsOptions } from 'flagstage/server'
+import { createStore, evaluatorOf, requestFlags } from './request-context.ts'
 import { resolveContext } from './resolve-context.ts'
 import type { ContextFunction } from './resolve-context.ts'
+import { nodeRequestOf, toNode } from './to-node.ts'
 
-/** Options of `evaluatedHandler()`. */
+/** Options of `evaluatedHandler()` from `flagstage/node`. */
 export interface EvaluatedHandlerOptions<Req extends IncomingMessage = IncomingMessage> {
   /** The client to evaluate with, together with `context`. @default the default client from `configure()` */
   client?: Client
   /**
-   * Builds the context of the requesting user. Without it, the handler serves `req.flags` (set by
-   * `flagsMiddleware()` earlier in the chain), else the current request's flags (`currentFlags()`).
+   * Builds the context of the requesting user from the node request. Without it, the handler
+   * serves the request's context set by `flagsMiddleware()` / `fastifyFlags()` / `withContext`
+   * earlier in the chain (`req.flags`), evaluated with `client` when one is given; with no request
+   * context at all, an empty context (the anonymous answer), never a client's own `context`.
    */
   context?: ContextFunction<Req>
   /**
@@ -21,63 +24,30 @@ export interface EvaluatedHandlerOptions<Req extends IncomingMessage = IncomingM
    * ignores `private` still keeps one entry per user. `false` sends none. @default 'Cookie, Authorization'
    */
   vary?: string | false
-}
-
-/** Strong ETag of a body: SHA-1 (change detection, not security), base64url. */
-const etagOf = (body: string): string => `"${createHash('sha1').update(body).digest('base64url')}"`
-
-/** If-None-Match matches `etag` (weak comparison, RFC 9110 13.1.2: `W/` prefixes ignored; `*` matches). */
-const matches = (header: string | undefined, etag: string): boolean => {
-  if (!header) return false
-  for (const candidate of header.split(',')) {
-    const tag = candidate.trim()
-    if (tag === '*' || tag === etag || (tag.startsWith('W/') && tag.slice(2) === etag)) return true
-  }
-  return false
+  /** Answer browsers on other origins (preflights included). Off by default. */
+  cors?: CorsOptions
 }
 
 /**
- * An HTTP handler (for `node:http`, and a route handler for Express) that evaluates every flag for
- * the requesting user on the server and answers with the results only: `client.forContext(ctx)
- * .snapshot()` as JSON (`{ evaluated: true, revision, flags: { key: { variant, value, enabled } } }`),
- * never rules or segments, so targeting lists with personal data stay on the server. The ETag is
- * a hash of that body, so it is per context and per config; `If-None-Match` gets a 304.
- * `Cache-Control: private, no-cache`. GET and HEAD; other methods get 405.
+ * `flagstage/server`'s `evaluatedHandler` on node:http (and as an Express route handler, through
+ * `toNode()`): evaluates every flag for the requesting user and answers with the results only
+ * (`{ evaluated: true, revision, flags }`), never rules or segments; a strong ETag per context and
+ * config, 304 on `If-None-Match`, `Cache-Control: private, no-cache`. GET and HEAD; others get 405.
  *
- * A browser consumes it with core's `http()` source: `createClient({ source: http('/flags/evaluated') })`
- * (the client serves an evaluated snapshot as it is; its own `context` is not used for it).
+ * A browser consumes it with core's `http()` source: `createClient({ source: http('/flags/evaluated') })`.
  * @example
  * app.get('/flags/evaluated', evaluatedHandler({ client: flags, context: (req) => ({ userId: req.user?.id }) }))
  */
 export const evaluatedHandler = <Req extends IncomingMessage = IncomingMessage>(
   options: EvaluatedHandlerOptions<Req> = {},
 ): ((request: Req, response: ServerResponse) => void) => {
-  const { client, context, vary = 'Cookie, Authorization' } = options
-  const respond = (request: Req, response: ServerResponse, flags: Evaluator): void => {
-    const body = JSON.stringify(flags.snapshot())
-    const etag = etagOf(body)
-    response.setHeader('Cache-Control', 'private, no-cache')
-    response.setHeader('ETag', etag)
-    if (vary) response.setHeader('Vary', vary)
-    if (matches(request.headers['if-none-match'], etag)) {
-      response.writeHead(304).end()
-      return
-    }
-    response.setHeader('Content-Type', 'application/json; charset=utf-8')
-    response.setHeader('Content-Length', Buffer.byteLength(body))
-    response.writeHead(200).end(request.method === 'HEAD' ? undefined : body)
-  }
-  return (request, response) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { Allow: 'GET, HEAD' }).end()
-      return
-    }
-    if (!context) {
-      respond(request, response, flagsOf(request))
-      return
-    }
-    resolveContext(context, request, (ctx) => {
-      respond(request, response, evaluatorOf(createStore(ctx, client ?? getDefaultClient())))
+  const { client, context, vary, cors } = options
+  const evaluator = (request: Request): Evaluator | Promise<Evaluator> => {
+    const req = nodeRequestOf(request) as Req
+    if (!context) return requestFlags(req, client)
+    return new Promise((resolve) => {
+      resolveContext(context, req, (ctx) => resolve(evaluatorOf(createStore(ctx, client ?? getDefaultClient()))))
     })
   }
+  return toNode(fetchEvaluatedHandler({ evaluator, ...(vary !== undefined && { vary }), ...(cors && { cors }) }))
 }

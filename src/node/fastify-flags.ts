@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import { getDefaultClient } from 'flagstage'
 import type { Client, Evaluator } from 'flagstage'
-import { createStore, deferredEvaluator, runWithStore } from './request-context.ts'
+import { bindRequest, createStore, deferredEvaluator, runWithStore } from './request-context.ts'
 import { resolveContext } from './resolve-context.ts'
 import type { ContextFunction } from './resolve-context.ts'
 
@@ -57,6 +57,8 @@ export const fastifyFlags = <Req extends FastifyRequestLike = FastifyRequestLike
       resolveContext(context, request, (ctx) => {
         const store = createStore(ctx, client ?? getDefaultClient(), pin)
         ;(request as Req & { flags: Evaluator | null }).flags = store.evaluator ?? deferredEvaluator(store)
+        bindRequest(request, store)
+        bindRequest(request.raw, store)
         // run(), not enterWith(): enterWith would leave this request's store on the connection's
         // async resource, where the next keep-alive request's earlier hooks would see it.
         // Fastify (4.29+) keeps the context across body parsing with its own AsyncResource.

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getDefaultClient } from 'flagstage'
 import type { Client, Evaluator } from 'flagstage'
-import { createStore, currentFlags, deferredEvaluator, runWithStore } from './request-context.ts'
+import { bindRequest, createStore, currentFlags, deferredEvaluator, runWithStore } from './request-context.ts'
 import type { RequestStore } from './request-context.ts'
 import { resolveContext } from './resolve-context.ts'
 import type { ContextFunction } from './resolve-context.ts'
@@ -60,6 +60,7 @@ export const flagsMiddleware = <Req extends IncomingMessage = IncomingMessage>(
       // The default client is resolved per request: configure() may run after the middleware is built.
       const store = createStore(ctx, client ?? getDefaultClient(), pin)
       request.flags = store.evaluator ?? deferredEvaluator(store)
+      bindRequest(request, store)
       run(store)
     })
   const middleware = ((request, _response, next) => {

@@ -82,6 +82,26 @@ export const deferredEvaluator = (store: RequestStore): Evaluator => ({
   snapshot: () => evaluatorOf(store).snapshot(),
 })
 
+// The store of each request the middleware saw, for handlers reached outside its async context.
+const byRequest = /* @__PURE__ */ new WeakMap<object, RequestStore>()
+
+/** Remember `store` as the store of `request`. Internal: for the middleware. */
+export const bindRequest = (request: object, store: RequestStore): void => {
+  byRequest.set(request, store)
+}
+
+/**
+ * The evaluator a handler without a context function serves `request`: the request's own
+ * (middleware or `withContext`) context, evaluated with `client` when one is given; else an empty
+ * context. Never a client's own context (that is whoever configured it). Internal.
+ */
+export const requestFlags = (request: object, client: Client | undefined): Evaluator => {
+  const store = byRequest.get(request) ?? storage.getStore()
+  if (store && (!client || store.client === client)) return evaluatorOf(store)
+  const target = client ?? getDefaultClient()
+  return target ? target.forContext(store?.context ?? {}) : unconfigured
+}
+
 /** Run `fn` with `store` as the current request. Internal: for the middleware. */
 export const runWithStore = <R>(store: RequestStore, fn: () => R): R => storage.run(store, fn)
 

@@ -1,4 +1,10 @@
-// Public entry of 'flagstage/server': an explicit list, values first, then types, grouped by file.
-// Core is reached only as 'flagstage' (external in the build: one core instance).
+// Public entry of 'flagstage/server': Fetch API handlers (Web Request → Response, no `node:` imports).
+// An explicit list, values first, then types, grouped by file. Core is reached only as 'flagstage'.
 
-export {}
+export { corsHeaders, preflight } from './cors.ts'
+export { evaluatedHandler } from './evaluated.ts'
+export { addVary, cachedJson, etagOf, ifNoneMatch, PRIVATE_NO_CACHE } from './http-cache.ts'
+
+export type { CorsOptions } from './cors.ts'
+export type { EvaluatedHandlerOptions, FetchHandler, RequestContextFunction } from './evaluated.ts'
+export type { CachedJsonOptions } from './http-cache.ts'

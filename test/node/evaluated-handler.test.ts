@@ -1,9 +1,9 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createClient, http } from 'flagstage'
+import { configure, createClient, http } from 'flagstage'
 import type { Client, Context } from 'flagstage'
-import { evaluatedHandler } from 'flagstage/node'
+import { evaluatedHandler, flagsMiddleware } from 'flagstage/node'
 import { closeAll, config, eventually, listen, SECRET_EMAILS } from './helpers.ts'
 
 const clients: Client[] = []
@@ -70,7 +70,7 @@ describe('evaluatedHandler()', () => {
     const de = { 'x-country': 'DE' }
     const first = await fetch(origin, { headers: de })
     const etag = first.headers.get('etag')!
-    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/)
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{22}"$/)
     // Same context, same config: same ETag, 304 without a body.
     const again = await fetch(origin, { headers: { ...de, 'x-user': 'other-user-same-flags', 'if-none-match': etag } })
     expect(again.status).toBe(304)
@@ -140,5 +140,41 @@ describe('evaluatedHandler()', () => {
     const res = await fetch(origin)
     expect(res.status).toBe(200)
     expect((await res.json()).flags['checkout-button'].variant).toBe('control')
+  })
+
+  describe('without a context function (#9: never another context)', () => {
+    it("serves the default client's flags for an empty context, not the context it was configured with", async () => {
+      clients.push(configure({ bootstrap: config('admin-config'), context: { plan: 'pro', country: 'DE' } }))
+      const origin = await listen(createServer(evaluatedHandler()))
+      const body = await (await fetch(origin)).json()
+      expect(body.revision).toBe('admin-config')
+      expect(body.flags['new-home'].enabled).toBe(false)
+      expect(body.flags['checkout-button'].variant).toBe('control')
+    })
+
+    it('serves the given client (not the default one) for an empty context', async () => {
+      clients.push(configure({ bootstrap: config('default'), context: { plan: 'pro' } }))
+      const given = createClient({ bootstrap: config('given'), context: { plan: 'pro' } })
+      clients.push(given)
+      const origin = await listen(createServer(evaluatedHandler({ client: given })))
+      const body = await (await fetch(origin)).json()
+      expect(body.revision).toBe('given')
+      expect(body.flags['new-home'].enabled).toBe(false)
+    })
+
+    it("serves the request's context from flagsMiddleware, with the handler's client when it names one", async () => {
+      const a = createClient({ bootstrap: config('a') })
+      const b = createClient({ bootstrap: config('b', { 'checkout-button': { enabled: false, variants: { control: 'blue', treatment: 'green' }, offVariant: 'control' } }) })
+      clients.push(a, b)
+      const middleware = flagsMiddleware({ client: a, context: (req) => ({ plan: String(req.headers['x-plan'] ?? ''), country: String(req.headers['x-country'] ?? '') }) })
+      const same = evaluatedHandler({ client: a })
+      const other = evaluatedHandler({ client: b })
+      const origin = await listen(createServer((req, res) => middleware(req, res, () => (req.url === '/b' ? other : same)(req, res))))
+      const headers = { 'x-plan': 'pro', 'x-country': 'DE' }
+      const fromA = await (await fetch(`${origin}/a`, { headers })).json()
+      expect(fromA).toMatchObject({ revision: 'a', flags: { 'new-home': { enabled: true }, 'checkout-button': { variant: 'treatment' } } })
+      const fromB = await (await fetch(`${origin}/b`, { headers })).json()
+      expect(fromB).toMatchObject({ revision: 'b', flags: { 'new-home': { enabled: true }, 'checkout-button': { variant: 'control' } } })
+    })
   })
 })
