@@ -32,5 +32,5 @@ export type {
 export type { HttpOptions } from './sources/http.ts'
 export type { LocalStorageCacheOptions } from './sources/local-storage-cache.ts'
 export type { FetchFunction, HeadersOption, RequestOptions } from './sources/request.ts'
-export type { Cache, CacheEntry, EmitMeta, Source } from './core/source.ts'
+export type { Cache, CacheEntry, EmitMeta, Source, SourceHandle } from './core/source.ts'
 export type { SseOptions } from './sources/sse.ts'

@@ -12,6 +12,7 @@ import type { Config, Context, JsonValue, Snapshot } from './types.ts'
 import { checkConfig } from './validate.ts'
 import { warnOnce } from './warn.ts'
 import type { CacheEntry, EmitMeta } from './source.ts'
+import { runSource, type SourceRunner } from './source-runner.ts'
 
 /** `ready()` resolves at this timeout at the latest, so it never hangs. */
 const DEFAULT_READY_TIMEOUT_MS = 5_000
@@ -57,7 +58,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     ;(t as { unref?: () => void }).unref?.()
     return () => clearTimeout(t)
   })
-  let stop: (() => void) | undefined
+  let runner: SourceRunner | undefined
 
   const overrides = new Map<string, string>(Object.entries(options.overrides ?? {}) as [string, string][])
 
@@ -230,11 +231,10 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     }
   }
   if (options.source) {
-    try {
-      stop = options.source.start(receive, fail)
-    } catch (error) {
-      queueMicrotask(() => fail(toFlagstageError(error)))
-    }
+    // Dormant (workerd refused I/O at module scope): the first read inside a request starts it again.
+    const plain = host.store
+    const waking = (): Store | undefined => (runner?.wake(), store)
+    runner = runSource(options.source, receive, fail, (asleep) => (host.store = asleep ? waking : plain))
   } else {
     // Nothing to wait for: ready with what we were given.
     state = 'ready'
@@ -251,7 +251,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   const client: Client<F> = {
     ...self,
     ready: ({ timeoutMs = DEFAULT_READY_TIMEOUT_MS } = {}) =>
-      isReady || closed
+      (runner?.wake(), isReady || closed)
         ? Promise.resolve(status())
         : new Promise<Status>((resolve) => {
             const done = (s: Status): void => {
@@ -292,13 +292,16 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     },
     getContext: () => context,
     getConfig: () => (store?.kind === 'config' ? (store.compiled.config as Config) : undefined),
-    forContext: (ctx, forOptions) => contextEvaluator<F>(host, ctx, forOptions?.pin !== false),
+    forContext: (ctx, forOptions) => {
+      runner?.wake()
+      return contextEvaluator<F>(host, ctx, forOptions?.pin !== false)
+    },
     close: () => {
       if (closed) return
       closed = true
       cancelTimer?.()
       try {
-        stop?.()
+        runner?.stop()
       } catch (error) {
         warnOnce('source stop() threw', error)
       }

@@ -11,7 +11,18 @@ import type { FlagstageError } from './errors.ts'
  * }
  */
 export interface Source {
-  start(emit: (document: unknown, meta?: EmitMeta) => void, fail: (error: FlagstageError) => void): () => void
+  start(emit: (document: unknown, meta?: EmitMeta) => void, fail: (error: FlagstageError) => void): SourceHandle
+}
+
+/**
+ * What `start` returns: a function that stops the source, optionally with `wake()`. The client
+ * calls `wake()` when it is used (`ready()`, `forContext()`), so a source whose timers or
+ * connections the runtime dropped while it was idle (workerd ends them with the request that
+ * started them) notices and resumes. `wake()` must be cheap and never throw.
+ */
+export interface SourceHandle {
+  (): void
+  wake?: () => void
 }
 
 /** Optional information a source passes with a document. */

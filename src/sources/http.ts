@@ -3,7 +3,7 @@ import type { BackoffOptions } from './backoff.ts'
 import { clampDelay, parseJson, read, request, tooLarge } from './request.ts'
 import type { RequestOptions } from './request.ts'
 import type { FlagstageError } from '../core/errors.ts'
-import type { EmitMeta, Source } from '../core/source.ts'
+import type { EmitMeta, Source, SourceHandle } from '../core/source.ts'
 
 /** Options of `http()`. */
 export interface HttpOptions extends RequestOptions, BackoffOptions {
@@ -20,6 +20,9 @@ export interface HttpOptions extends RequestOptions, BackoffOptions {
   /** In browsers, skip polls while the page is hidden and refresh as soon as it is shown again. @default true */
   pauseWhenHidden?: boolean
 }
+
+/** How late a timer or request may be before wake() takes it for lost. */
+export const WAKE_GRACE_MS = 1_000
 
 // Seconds or an HTTP date; 0 when absent or invalid.
 const retryAfter = (value: string | null): number =>
@@ -50,16 +53,22 @@ export function http(url: string, options: HttpOptions = {}): Source {
       let current: AbortController | undefined
       let stopped = false
       let missed = false
+      // When the pending timer or request must have settled (wake() checks it), and which poll is current.
+      let due = Infinity
+      let generation = 0
 
       // A poll that falls due while the page is hidden is skipped, and made up when it shows.
       const tick = (): void => {
-        if (!(missed = page?.visibilityState === 'hidden')) void poll()
+        if ((missed = page?.visibilityState === 'hidden')) due = Infinity
+        else void poll()
       }
       const onVisibility = (): void => {
         if (missed) tick()
       }
 
       const poll = async (): Promise<void> => {
+        const mine = ++generation
+        due = Date.now() + timeoutMs
         let wait: number | undefined = pollMs ? spread(pollMs) : undefined
         let result: [unknown, EmitMeta?] | undefined
         try {
@@ -78,7 +87,7 @@ export function http(url: string, options: HttpOptions = {}): Source {
           )
           backoff.reset()
         } catch (caught) {
-          if (stopped) return
+          if (stopped || mine !== generation) return
           const error = caught as FlagstageError
           const { status } = error
           fail(error)
@@ -87,19 +96,29 @@ export function http(url: string, options: HttpOptions = {}): Source {
             retryAfter(status ? (error.cause as Response).headers.get('retry-after') : null),
           )
         }
-        if (stopped) return
+        if (stopped || mine !== generation) return
+        due = wait === undefined ? Infinity : Date.now() + wait
         if (wait !== undefined) timer = setTimeout(tick, clampDelay(wait))
         if (result) emit(...result)
       }
 
       page?.addEventListener('visibilitychange', onVisibility)
       void poll() // the first request goes out even from a hidden page
-      return () => {
+      const stop: SourceHandle = () => {
         stopped = true
         clearTimeout(timer)
         current?.abort()
         page?.removeEventListener('visibilitychange', onVisibility)
       }
+      // A timer or request that should have settled long ago was dropped by the runtime (workerd ends
+      // a request's timers and subrequests with it): poll now, and ignore the lost one if it ever returns.
+      stop.wake = () => {
+        if (stopped || Date.now() <= due + WAKE_GRACE_MS) return
+        clearTimeout(timer)
+        current?.abort()
+        tick()
+      }
+      return stop
     },
   }
 }

@@ -2,11 +2,11 @@ import { createParser } from 'eventsource-parser'
 import type { EventSourceMessage } from 'eventsource-parser'
 import { FlagstageError } from '../core/errors.ts'
 import { createBackoff } from './backoff.ts'
-import { http } from './http.ts'
+import { http, WAKE_GRACE_MS } from './http.ts'
 import type { HttpOptions } from './http.ts'
 import { mergePatch } from './merge-patch.ts'
 import { clampDelay, parseJson, read, request, tooLarge } from './request.ts'
-import type { Source } from '../core/source.ts'
+import type { Source, SourceHandle } from '../core/source.ts'
 
 /**
  * Options of `sse()`. `fetch`, `headers`, `retryBaseMs`, `retryMaxMs` and `random` apply to the
@@ -46,8 +46,11 @@ export function sse(url: string, options: SseOptions = {}): Source {
       let timer: ReturnType<typeof setTimeout> | undefined
       let current: AbortController | undefined
       let stopped = false
-      let polling: (() => void) | undefined
-      let refetching: (() => void) | undefined
+      let polling: SourceHandle | undefined
+      let refetching: SourceHandle | undefined
+      // When the stream must show a sign of life, or the reconnect timer fire (wake() checks it); which connection is current.
+      let due = Infinity
+      let generation = 0
 
       const remember = (document: unknown, id?: string): void => {
         const revision = revisionOf(document)
@@ -55,7 +58,7 @@ export function sse(url: string, options: SseOptions = {}): Source {
         lastId = id ?? (typeof revision === 'string' ? revision : lastId)
       }
       // The fallback reuses http(): same timeouts, size cap, backoff, 304s and error reporting.
-      const fetchJson = (pollMs: number, done?: () => void): (() => void) =>
+      const fetchJson = (pollMs: number, done?: () => void): SourceHandle =>
         http(fallbackUrl, { ...options, pollMs }).start((document, meta) => {
           done?.()
           if (!meta?.notModified) remember(document)
@@ -93,6 +96,8 @@ export function sse(url: string, options: SseOptions = {}): Source {
       }
 
       const connect = async (): Promise<void> => {
+        const mine = ++generation
+        due = Date.now() + idleTimeoutMs
         // A new parser per connection: an event cut off by a drop is discarded, never emitted.
         const parser = createParser({
           onEvent,
@@ -115,28 +120,45 @@ export function sse(url: string, options: SseOptions = {}): Source {
               // Back with Last-Event-ID: the server sends what we missed, so the last config is current.
               if (last !== undefined) emit(undefined, { notModified: true })
               await read(res, (text) => {
+                if (mine !== generation) throw new FlagstageError('NETWORK_ERROR', `${url}: replaced by a new connection`)
                 arm() // anything at all, comments included, proves the stream alive
+                due = Date.now() + idleTimeoutMs
                 parser.feed(text)
               })
               throw new FlagstageError('NETWORK_ERROR', `${url}: stream closed`)
             },
           )
         } catch (error) {
-          if (stopped) return
+          if (stopped || mine !== generation) return
           fail(error as FlagstageError)
+          if (stopped) return // a listener closed the client
         }
+        if (mine !== generation) return
         polling ??= fetchJson(fallbackPollMs)
-        timer = setTimeout(connect, clampDelay(Math.max(serverRetry, backoff.next())))
+        const delay = clampDelay(Math.max(serverRetry, backoff.next()))
+        due = Date.now() + delay
+        timer = setTimeout(connect, delay)
       }
 
       void connect()
-      return () => {
+      const stop: SourceHandle = () => {
         stopped = true
         clearTimeout(timer)
         current?.abort()
         polling?.()
         refetching?.()
       }
+      // A stream silent past its idle timeout, or a reconnect overdue, means the runtime dropped our timer
+      // and connection (workerd closes them with the request that opened them): reconnect now, with Last-Event-ID.
+      stop.wake = () => {
+        polling?.wake?.()
+        refetching?.wake?.()
+        if (stopped || Date.now() <= due + WAKE_GRACE_MS) return
+        clearTimeout(timer)
+        current?.abort()
+        void connect()
+      }
+      return stop
     },
   }
 }

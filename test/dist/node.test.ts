@@ -14,7 +14,8 @@ const read = (file: string): string => readFileSync(dist(file), 'utf8')
 
 const EXPORTS = [
   'currentContext', 'currentFlags', 'evaluatedHandler', 'explain', 'fastifyFlags', 'file', 'fileCache',
-  'flagsMiddleware', 'flagsOf', 'isEnabled', 'value', 'variant', 'withContext',
+  'flagsMiddleware', 'flagsOf', 'isEnabled', 'nodeRequestOf', 'sendResponse', 'toFastify', 'toNode', 'toNodeRequest',
+  'value', 'variant', 'withContext',
 ]
 
 // Markers of core's implementation: names of internal functions and murmur3's constants.
