@@ -38,7 +38,7 @@ const USERS = ['u-1', 'u-2', 'user-3@example.com', 'u-4', '5']
 
 let origin = ''
 let work = ''
-const originServer = createServer((req, res) => {
+const originServer = createServer((_req, res) => {
   res.setHeader('content-type', 'application/json')
   res.end(JSON.stringify(CONFIG))
 })
