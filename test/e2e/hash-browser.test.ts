@@ -8,11 +8,12 @@ import { build } from 'esbuild'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import vectors from '../fixtures/hash-vectors.json' with { type: 'json' }
+import { requireTool } from '../helpers/requires.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM = requireTool('chromium')
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-describe.skipIf(!existsSync(CHROMIUM))('hashing in Chromium', () => {
+describe.skipIf(!CHROMIUM)('hashing in Chromium', () => {
   let server: Server
   let browser: Browser
   let base = ''
@@ -31,7 +32,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hashing in Chromium', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM!, // defined: the suite is skipped otherwise
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     })

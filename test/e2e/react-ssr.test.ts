@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireTool } from '../helpers/requires.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM = requireTool('chromium')
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const shots = join(root, 'test-output')
 
@@ -45,7 +46,7 @@ const admin = async (path: string, body?: unknown): Promise<unknown> => {
 
 const text = (selector: string): Promise<string> => page.locator(selector).innerText()
 
-describe.skipIf(!existsSync(CHROMIUM))('examples/react-ssr in Chromium', () => {
+describe.skipIf(!CHROMIUM)('examples/react-ssr in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/react/index.js'))) {
       execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore', timeout: 170_000 })
@@ -53,7 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM))('examples/react-ssr in Chromium', () => {
     mkdirSync(shots, { recursive: true })
     url = await startExample()
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM!, // defined: the suite is skipped otherwise
       headless: true,
       args: [
         '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
