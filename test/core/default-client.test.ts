@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { configure, explain, getDefaultClient, isEnabled, value, variant, type Config } from 'flagstage'
+import { manualSource } from '../helpers/manual-source.ts'
 
 const config: Config = {
   schemaVersion: 1,
@@ -36,5 +37,21 @@ describe('configure() and the default client', () => {
     expect(isEnabled('new-checkout')).toBe(false)
     await expect(first.ready()).resolves.toBeDefined()
     expect(getDefaultClient()).toBe(second)
+  })
+
+  it('closes the client it replaces: its source is stopped and its pending ready() resolves', async () => {
+    const a = manualSource()
+    const b = manualSource()
+    const first = configure({ source: a.source })
+    const waiting = first.ready({ timeoutMs: 60_000 })
+    expect([a.starts, a.stops]).toEqual([1, 0])
+    configure({ source: b.source })
+    expect([a.starts, a.stops]).toEqual([1, 1])
+    expect([b.starts, b.stops]).toEqual([1, 0])
+    await expect(waiting).resolves.toMatchObject({ state: 'loading' })
+    // The closed client takes no more config: a late push from its source changes nothing.
+    a.push({ schemaVersion: 1, flags: { 'new-checkout': { enabled: true } } })
+    expect(first.isEnabled('new-checkout')).toBe(false)
+    expect(isEnabled('new-checkout')).toBe(false)
   })
 })

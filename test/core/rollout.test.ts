@@ -25,6 +25,50 @@ describe('rollout', () => {
     }
   })
 
+  // Units whose bucket for salt 'new-checkout' is pinned (the hash vectors fix murmur3; this checks the ids).
+  const unitAt = { 0: 'unit-5657', 1: 'unit-6139', 28: 'unit-370', 29: 'unit-18404', 1639: 'unit-259', 1640: 'unit-22384', 5798: 'unit-16041', 5799: 'unit-15715' } as const
+  it('has units at the buckets the threshold tests need', () => {
+    for (const [bucket, unit] of Object.entries(unitAt)) expect(bucketOf('new-checkout', unit)).toBe(Number(bucket))
+  })
+
+  // p * 100 is not exact in floating point: 0.29 * 100 = 28.999999999999996 and 16.4 * 100 = 1639.9999999999998,
+  // so the threshold must be rounded (29, 1640 buckets), not truncated (28, 1639). A bucket equal to the
+  // threshold is out: a rollout of p% admits buckets 0 .. p*100 - 1.
+  it.each([
+    [0.29, 28, 29],
+    [16.4, 1639, 1640],
+    [57.99, 5798, 5799],
+    [0.01, 0, 1],
+  ] as const)('at %s% serves the unit at bucket %i and not the one at bucket %i', (p, lastIn, firstOut) => {
+    const client = createClient({ bootstrap: rolloutConfig(p) })
+    expect(client.forContext({ userId: unitAt[lastIn] }).isEnabled('new-checkout')).toBe(true)
+    expect(client.forContext({ userId: unitAt[firstOut] }).isEnabled('new-checkout')).toBe(false)
+    client.close()
+  })
+
+  it('serves bucket 0 to nobody at 0% and bucket 9999 at 100%', () => {
+    const at = (p: number, userId: string): boolean => createClient({ bootstrap: rolloutConfig(p) }).forContext({ userId }).isEnabled('new-checkout')
+    expect(at(0, unitAt[0])).toBe(false)
+    expect(at(100, unitAt[0])).toBe(true)
+    const top = ids(100_000, 'top-').find((u) => bucketOf('new-checkout', u) === 9_999)!
+    expect(at(100, top)).toBe(true)
+    expect(at(99.99, top)).toBe(false)
+  })
+
+  it('rounds a ramp\'s threshold the same way mid-ramp (0% to 0.58% is 0.29% half way)', () => {
+    const start = Date.UTC(2026, 11, 1)
+    const end = start + 1_000_000
+    const config: Config = {
+      schemaVersion: 1,
+      flags: { 'new-checkout': { enabled: true, rules: [{ serve: { rollout: { from: 0, to: 0.58, start: new Date(start).toISOString(), end: new Date(end).toISOString() } } }] } },
+    }
+    const half = createClient({ bootstrap: config, now: () => start + 500_000 })
+    expect(half.forContext({ userId: unitAt[28] }).isEnabled('new-checkout')).toBe(true)
+    expect(half.forContext({ userId: unitAt[29] }).isEnabled('new-checkout')).toBe(false)
+    const before = createClient({ bootstrap: config, now: () => start })
+    expect(before.forContext({ userId: unitAt[0] }).isEnabled('new-checkout')).toBe(false)
+  })
+
   it('keeps the first 10% when the rollout rises to 20% (monotone)', () => {
     const at10 = inRollout(rolloutConfig(10), users)
     const at20 = inRollout(rolloutConfig(20), users)
