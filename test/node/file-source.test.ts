@@ -1,6 +1,7 @@
 import { renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { setTimeout as delay } from 'node:timers/promises'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient, isFlagstageError } from 'flagstage'
 import type { Client, FlagstageError } from 'flagstage'
 import { file } from 'flagstage/node'
@@ -9,6 +10,7 @@ import { config, eventually, removeTemp, sleep, tempDir } from './helpers.ts'
 const stops: (() => void)[] = []
 const clients: Client[] = []
 afterEach(() => {
+  vi.useRealTimers()
   for (const stop of stops.splice(0)) stop()
   for (const c of clients.splice(0)) c.close()
   removeTemp()
@@ -20,6 +22,22 @@ const record = (path: string, options: Parameters<typeof file>[1] = {}): { docs:
   const errors: FlagstageError[] = []
   stops.push(file(path, options).start((doc) => docs.push(doc), (error) => errors.push(error)))
   return { docs, errors }
+}
+
+/**
+ * Poll `check` in real time while fake timers are installed (vi.waitFor would advance the fake clock,
+ * and eventually() sleeps on the faked setTimeout): node:timers/promises is not faked.
+ */
+const until = async (check: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> => {
+  const end = performance.now() + timeoutMs
+  for (;;) {
+    try {
+      return await check()
+    } catch (error) {
+      if (performance.now() > end) throw error
+      await delay(5)
+    }
+  }
 }
 
 const revisions = (docs: unknown[]): unknown[] => docs.map((d) => (d as { revision?: string }).revision)
@@ -73,16 +91,21 @@ describe('file()', () => {
   })
 
   it('reads a burst of writes once, after the debounce', async () => {
+    // Fake timers: the debounce window is fake time, so however slowly the writes' events arrive on a loaded
+    // machine, they all land inside it; the read happens only once 80 ms pass after the last of them.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const path = join(tempDir(), 'flags.json')
     write(path, config('r0'))
     const { docs } = record(path, { watch: true, debounceMs: 80 })
-    await eventually(() => expect(revisions(docs)).toEqual(['r0']))
-    for (let i = 1; i <= 10; i++) {
-      write(path, config(`r${i}`))
-      await sleep(5)
-    }
-    await sleep(250)
-    expect(revisions(docs)).toEqual(['r0', 'r10'])
+    await until(() => expect(revisions(docs)).toEqual(['r0']))
+    for (let i = 1; i <= 10; i++) write(path, config(`r${i}`))
+    await until(() => expect(vi.getTimerCount()).toBe(1)) // the events arrived: one debounce timer pending
+    await vi.advanceTimersByTimeAsync(79)
+    expect(revisions(docs)).toEqual(['r0'])
+    await until(async () => {
+      await vi.advanceTimersByTimeAsync(80) // (again, if a late event restarted the window)
+      expect(revisions(docs)).toEqual(['r0', 'r10'])
+    })
   })
 
   it('does not emit again when a change leaves the bytes as they were', async () => {
@@ -153,9 +176,14 @@ describe('file()', () => {
     clients.push(flags)
     const codes: string[] = []
     flags.on('error', (error) => codes.push(error.code))
-    const started = Date.now()
-    expect(await flags.ready({ timeoutMs: 100 })).toMatchObject({ state: 'error' })
-    expect(Date.now() - started).toBeLessThan(1000)
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let settled = false
+    const ready = flags.ready({ timeoutMs: 100 }).finally(() => (settled = true))
+    await vi.advanceTimersByTimeAsync(99)
+    expect(settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await ready).toMatchObject({ state: 'error' })
+    vi.useRealTimers()
     expect(codes).toEqual(['SOURCE_ERROR'])
     expect(flags.isEnabled('new-home')).toBe(true) // defaults meanwhile
     write(path, { schemaVersion: 1, revision: 'late', flags: { 'new-home': { enabled: false } } })
@@ -170,21 +198,21 @@ describe('file()', () => {
   })
 
   it('stops reading, watching and timing when stopped', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const path = join(tempDir(), 'flags.json')
     write(path, config('r1'))
-    const count = (type: string): number => process.getActiveResourcesInfo().filter((r) => r === type).length
-    const watchers = count('FSEventWrap')
+    const watchers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'FSEventWrap').length
+    const before = watchers()
     const docs: unknown[] = []
     const stop = file(path, { watch: true, debounceMs: 50 }).start((doc) => docs.push(doc), () => {})
-    await eventually(() => expect(docs).toHaveLength(1))
-    expect(count('FSEventWrap')).toBe(watchers + 1)
-    const timers = count('Timeout')
+    await until(() => expect(docs).toHaveLength(1))
+    expect(watchers()).toBe(before + 1)
     write(path, config('r2'))
-    await eventually(() => expect(count('Timeout')).toBe(timers + 1)) // the debounce timer is pending
+    await until(() => expect(vi.getTimerCount()).toBe(1)) // the debounce timer is pending
     stop()
-    expect(count('Timeout')).toBe(timers)
-    await sleep(120)
+    expect(vi.getTimerCount()).toBe(0) // cleared, not left to fire
+    await vi.advanceTimersByTimeAsync(1_000)
     expect(docs).toHaveLength(1)
-    expect(count('FSEventWrap')).toBe(watchers)
+    await until(() => expect(watchers()).toBe(before)) // the watcher's handle closes
   })
 })

@@ -5,9 +5,23 @@ import { closeServers, json, sleep, startServer } from '../helpers/server.ts'
 import { config, expectRecovered, fast, faultThenOk, url } from './http-fixtures.ts'
 import { record, soon, stopSources } from './record.ts'
 
+/** A fetch served from memory, recording each call's x-client header and Date.now(). */
+const memoryFetch = (): { url: string; calls: { client: string | null; at: number }[]; fetch: (url: string, init?: RequestInit) => Promise<Response> } => {
+  const calls: { client: string | null; at: number }[] = []
+  return {
+    url: 'http://flags.test/flags.json',
+    calls,
+    fetch: async (_url, init) => {
+      calls.push({ client: new Headers(init?.headers).get('x-client'), at: Date.now() })
+      return new Response(JSON.stringify(config('ok')), { headers: { 'content-type': 'application/json', etag: '"v1"' } })
+    },
+  }
+}
+
 describe('http() scheduling', () => {
   afterEach(async () => {
     stopSources()
+    vi.useRealTimers()
     vi.unstubAllGlobals()
     await closeServers()
   })
@@ -69,19 +83,28 @@ describe('http() scheduling', () => {
   })
 
   it('skips polls while the page is hidden and refreshes as soon as it is shown', async () => {
+    // Fake timers and an in-memory fetch: which polls happen is decided by the schedule, not by how fast
+    // a loaded machine runs the test.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const page = Object.assign(new EventTarget(), { visibilityState: 'visible' })
     vi.stubGlobal('document', page)
-    const server = await startServer((_req, res) => json(res, config('ok')))
-    const rec = record(http(url(server), { ...fast, pollMs: 30 }))
-    await vi.waitFor(() => expect(rec.docs).toHaveLength(1), soon)
+    const memory = memoryFetch()
+    const rec = record(http(memory.url, { ...fast, pollMs: 30, jitter: 0, fetch: memory.fetch }))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(memory.calls).toHaveLength(1)
+    expect(rec.docs).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(30)
+    expect(memory.calls).toHaveLength(2) // visible: it polls every 30 ms
     page.visibilityState = 'hidden'
-    await sleep(80) // at most one poll was already scheduled or in flight
-    const hidden = server.hits.length
-    await sleep(150)
-    expect(server.hits.length).toBe(hidden)
+    await vi.advanceTimersByTimeAsync(300)
+    expect(memory.calls).toHaveLength(2) // the poll due at 60 ms was skipped, and none is scheduled after it
+    expect(vi.getTimerCount()).toBe(0)
     page.visibilityState = 'visible'
     page.dispatchEvent(new Event('visibilitychange')) // no timer is pending: only this can trigger the refresh
-    await vi.waitFor(() => expect(server.hits.length).toBe(hidden + 1), soon)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(memory.calls).toHaveLength(3)
+    await vi.advanceTimersByTimeAsync(30)
+    expect(memory.calls).toHaveLength(4) // and polling resumes
   })
 
   it('polls a hidden page when pauseWhenHidden is false', async () => {
@@ -92,25 +115,25 @@ describe('http() scheduling', () => {
   })
 
   it('spreads the polls of 100 clients started together over the jitter window', async () => {
-    const server = await startServer((_req, res) => json(res, config('ok'), { etag: '"v1"' }))
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    const t0 = Date.now()
+    const memory = memoryFetch()
     // Deterministic jitter: client i draws (i + 0.5) / 100, i.e. evenly over 600 ms ± 50%.
     for (let i = 0; i < 100; i++) {
       const random = (): number => (i + 0.5) / 100
-      record(http(url(server), { ...fast, pollMs: 600, jitter: 0.5, random, headers: { 'x-client': String(i) } }))
+      record(http(memory.url, { ...fast, pollMs: 600, jitter: 0.5, random, headers: { 'x-client': String(i) }, fetch: memory.fetch }))
     }
-    const hitsOf = (i: number): number[] => server.hits.filter((hit) => hit.headers['x-client'] === String(i)).map((hit) => hit.at)
-    const clients = [...Array(100).keys()]
-    await vi.waitFor(() => expect(clients.every((i) => hitsOf(i).length >= 2)).toBe(true), { ...soon, timeout: 10_000 })
-    const arrivals = clients.map((i) => hitsOf(i)[1]!).sort((a, b) => a - b)
-    const busiest = Math.max(...arrivals.map((start) => arrivals.filter((at) => at >= start && at < start + 10).length))
-    // Evenly spread over 600 ms that is ~2 per 10 ms; without jitter all 100 arrive within ~100 ms
-    // (the time one process takes to serve the first round). 15 leaves room for event-loop stalls.
-    expect(busiest).toBeLessThanOrEqual(15)
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(400)
-    // Each client waited its own interval: 300 ms for client 0 up to 900 ms for client 99.
-    const interval = (i: number): number => hitsOf(i)[1]! - hitsOf(i)[0]!
-    expect(interval(0)).toBeLessThan(interval(50))
-    expect(interval(50)).toBeLessThan(interval(99))
-    expect(interval(99) - interval(0)).toBeGreaterThan(400)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(memory.calls).toHaveLength(100) // the first round goes out at once
+    await vi.advanceTimersByTimeAsync(299)
+    expect(memory.calls).toHaveLength(100) // nobody polls sooner than 600 ms - 50%
+    await vi.advanceTimersByTimeAsync(601)
+    const second = [...Array(100).keys()].map((i) => memory.calls.filter((call) => call.client === String(i))[1]!.at - t0)
+    // Client i waits 600 * (1 + 0.5 * (2 * (i + 0.5) / 100 - 1)) = 303 + 6i ms: its own interval, all different.
+    // (Timers run at whole milliseconds, and 600 * (...) is not exact in floating point: within 1 ms.)
+    second.forEach((at, i) => expect(Math.abs(at - (303 + 6 * i))).toBeLessThanOrEqual(1))
+    // So no 10 ms window holds more than 2 of the 100 second-round requests (without jitter: all 100 at 600 ms).
+    const busiest = Math.max(...second.map((start) => second.filter((at) => at >= start && at < start + 10).length))
+    expect(busiest).toBe(2)
   })
 })
