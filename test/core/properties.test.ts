@@ -70,12 +70,13 @@ describe('properties', () => {
 
   // Invalid mutants of a valid config: each breaks one rule of the schema; the validator must reject
   // every one with INVALID_CONFIG (a validator that accepts everything fails here, unlike the property below).
+  const loose = (x: unknown): Record<string, unknown> => x as Record<string, unknown>
   const mutants: [string, (config: Config, key: string) => void][] = [
-    ['enabled is not a boolean', (c, k) => void ((c.flags[k] as Record<string, unknown>).enabled = 'yes')],
+    ['enabled is not a boolean', (c, k) => void (loose(c.flags[k]).enabled = 'yes')],
     ['enabled is missing', (c, k) => void delete (c.flags[k] as Partial<FlagConfig>).enabled],
-    ['a flag has an unknown key', (c, k) => void ((c.flags[k] as Record<string, unknown>).enable = true)],
-    ['the root has an unknown key', (c) => void ((c as Record<string, unknown>).flag = {})],
-    ['schemaVersion is 2', (c) => void ((c as Record<string, unknown>).schemaVersion = 2)],
+    ['a flag has an unknown key', (c, k) => void (loose(c.flags[k]).enable = true)],
+    ['the root has an unknown key', (c) => void (loose(c).flag = {})],
+    ['schemaVersion is 2', (c) => void (loose(c).schemaVersion = 2)],
     ['a rollout is above 100', (c, k) => void (c.flags[k]!.rules = [{ serve: { rollout: 100.01 } }])],
     ['a rollout is negative', (c, k) => void (c.flags[k]!.rules = [{ serve: { rollout: -0.01 } }])],
     ['a rollout has three decimals', (c, k) => void (c.flags[k]!.rules = [{ serve: { rollout: 12.345 } }])],
@@ -87,7 +88,7 @@ describe('properties', () => {
     ['a flag requires an unknown flag', (c, k) => void (c.flags[k]!.requires = [{ flag: 'no-such-flag' }])],
     ['a flag requires itself', (c, k) => void (c.flags[k]!.requires = [{ flag: k }])],
     ['the segment is not a condition', (c) => void (c.segments = { seg: 42 as never })],
-    ['flags is an array', (c) => void ((c as Record<string, unknown>).flags = [])],
+    ['flags is an array', (c) => void (loose(c).flags = [])],
   ]
 
   it('rejects every invalid mutant of a valid config with INVALID_CONFIG', () => {
