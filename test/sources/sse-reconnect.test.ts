@@ -114,8 +114,9 @@ describe('sse() reconnecting', () => {
         req.on('close', () => clearInterval(beat))
       }, () => config('r1')),
     )
-    const rec = start(server, { idleTimeoutMs: 300 })
-    await sleep(700)
+    // Comments every 30 ms against a 1.5 s idle timeout: 50 missed beats in a row before a false TIMEOUT.
+    const rec = start(server, { idleTimeoutMs: 1_500 })
+    await sleep(3_500)
     expect(streamHits(server)).toHaveLength(1)
     expect(rec.errors).toEqual([])
   })

@@ -8,7 +8,8 @@ import { record } from './record.ts'
 import type { Recording } from './record.ts'
 
 export const config = (revision: string, flags: object = {}): object => ({ schemaVersion: 1, revision, flags })
-export const fast: SseOptions = { retryBaseMs: 5, retryMaxMs: 20, fallbackPollMs: 30, timeoutMs: 3_000, idleTimeoutMs: 3_000 }
+// timeoutMs and idleTimeoutMs stay far above what a loaded 2-core machine can stall a loopback stream (3 s was not).
+export const fast: SseOptions = { retryBaseMs: 5, retryMaxMs: 20, fallbackPollMs: 30, timeoutMs: 15_000, idleTimeoutMs: 15_000 }
 
 /** Start an event stream on `res`. */
 export const open = (res: ServerResponse): ServerResponse => {
