@@ -50,3 +50,17 @@ describe('murmur3 (UTF-8, x86_32)', () => {
     expect(murmur3('a\ud800b')).toBe(murmur3('a\ufffdb'))
   })
 })
+
+// Moved from rollout.test.ts: a property of bucketOf. (Instrumented by Stryker it takes minutes, which kept the
+// rollout tests out of the CI mutation subset.)
+describe('bucketOf distribution', () => {
+  it('spreads 100k ids uniformly over buckets (chi-square, 100 cells)', () => {
+    const cells = new Array<number>(100).fill(0)
+    const n = 100_000
+    for (let i = 0; i < n; i++) cells[Math.floor(bucketOf('uniformity', `id-${i}`) / 100)]!++
+    const expected = n / 100
+    const chi2 = cells.reduce((sum, c) => sum + (c - expected) ** 2 / expected, 0)
+    // 99 degrees of freedom: the 99.9th percentile is about 148.2
+    expect(chi2).toBeLessThan(148.2)
+  })
+})
