@@ -22,8 +22,8 @@ describe('configure() and the default client', () => {
     expect(isEnabled('new-checkout')).toBe(false)
     expect(isEnabled('other')).toBe(false)
     expect(value('color', 'red')).toBe('red')
-    expect(variant('color')).toEqual({ name: undefined, value: undefined })
-    expect(explain('color')).toMatchObject({ reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY' })
+    expect(variant('color')).toStrictEqual({ name: undefined, value: undefined })
+    expect(explain('color')).toMatchObject({ key: 'color', value: null, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY', ruleIndex: -1, bucket: -1 })
     expect(warn).toHaveBeenCalledTimes(1)
     expect(String(warn.mock.calls[0]![0])).toContain('configure()')
   })
@@ -53,5 +53,12 @@ describe('configure() and the default client', () => {
     a.push({ schemaVersion: 1, flags: { 'new-checkout': { enabled: true } } })
     expect(first.isEnabled('new-checkout')).toBe(false)
     expect(isEnabled('new-checkout')).toBe(false)
+  })
+
+  // Mutation-testing survivors (Stryker, src/core/default-client.ts).
+  it('answers variant() and explain() from the configured client', () => {
+    configure({ bootstrap: config })
+    expect(variant('color')).toEqual({ name: 'b', value: 'green' })
+    expect(explain('color')).toMatchObject({ variant: 'b', value: 'green', ruleIndex: 0 })
   })
 })

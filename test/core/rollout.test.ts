@@ -15,6 +15,9 @@ const inRollout = (config: Config, users: string[], key = 'new-checkout'): Set<s
   return on
 }
 
+// Units whose bucket for salt 'new-checkout' is pinned (the hash vectors fix murmur3; this checks the ids).
+const unitAt = { 0: 'unit-5657', 1: 'unit-6139', 28: 'unit-370', 29: 'unit-18404', 1639: 'unit-259', 1640: 'unit-22384', 5798: 'unit-16041', 5799: 'unit-15715' } as const
+
 describe('rollout', () => {
   const users = ids(20_000)
 
@@ -25,8 +28,6 @@ describe('rollout', () => {
     }
   })
 
-  // Units whose bucket for salt 'new-checkout' is pinned (the hash vectors fix murmur3; this checks the ids).
-  const unitAt = { 0: 'unit-5657', 1: 'unit-6139', 28: 'unit-370', 29: 'unit-18404', 1639: 'unit-259', 1640: 'unit-22384', 5798: 'unit-16041', 5799: 'unit-15715' } as const
   it('has units at the buckets the threshold tests need', () => {
     for (const [bucket, unit] of Object.entries(unitAt)) expect(bucketOf('new-checkout', unit)).toBe(Number(bucket))
   })
@@ -181,5 +182,50 @@ describe('split', () => {
       if (before.ruleIndex === 1 && after.ruleIndex === 1) expect(after.variant).toBe(before.variant)
       if (before.ruleIndex === 0) expect(after.ruleIndex).toBe(0)
     }
+  })
+
+  // Mutation-testing survivors (Stryker, src/core/rollout.ts), pinned through the client.
+  it('skips a userId that is empty, a non-finite number or not a string/number, and uses the next stickiness key', () => {
+    const c = createClient({ bootstrap: rolloutConfig(50) })
+    const bucketFor = (ctx: Record<string, unknown>): number => c.forContext(ctx as never).explain('new-checkout').bucket
+    const viaSession = bucketOf('new-checkout', 's-1')
+    for (const userId of ['', Number.NaN, Number.POSITIVE_INFINITY, true, { id: 1 }]) expect(bucketFor({ userId, sessionId: 's-1' })).toBe(viaSession)
+    expect(bucketFor({ userId: Number.NaN })).toBe(-1)
+    expect(bucketFor({ userId: true })).toBe(-1)
+  })
+
+  const ramp = (from: number, to: number, start: number, end: number): Config => ({
+    schemaVersion: 1,
+    flags: { 'new-checkout': { enabled: true, rules: [{ serve: { rollout: { from, to, start: new Date(start).toISOString(), end: new Date(end).toISOString() } } }] } },
+  })
+  const T0 = Date.UTC(2026, 11, 1)
+  const SPAN = 1_000_000
+  const onAt = (config: Config, now: number, bucket: keyof typeof unitAt): boolean =>
+    createClient({ bootstrap: config, now: () => now }).forContext({ userId: unitAt[bucket] }).isEnabled('new-checkout')
+
+  it('holds a ramp at `from` before its start and at `to` after its end (no extrapolation)', () => {
+    // 10% -> 50%: long before the start the unit at bucket 28 is in (extrapolating would give a negative share).
+    expect(onAt(ramp(10, 50, T0, T0 + SPAN), T0 - 10 * SPAN, 28)).toBe(true)
+    // 0% -> 0.29%: long after the end the unit at bucket 29 stays out (extrapolating would let it in).
+    expect(onAt(ramp(0, 0.29, T0, T0 + SPAN), T0 + 10 * SPAN, 29)).toBe(false)
+    expect(onAt(ramp(0, 0.29, T0, T0 + SPAN), T0 + 10 * SPAN, 28)).toBe(true)
+  })
+
+  it('interpolates between from and to, not from 0 (10% -> 20% is 15% half way)', () => {
+    const half = T0 + SPAN / 2
+    expect(onAt(ramp(10, 20, T0, T0 + SPAN), half, 1)).toBe(true)
+    const at1499 = createClient({ bootstrap: ramp(10, 20, T0, T0 + SPAN), now: () => half }).forContext({ userId: 'unit-13339' })
+    expect(at1499.explain('new-checkout').bucket).toBe(1499)
+    expect(at1499.isEnabled('new-checkout')).toBe(true)
+    expect(onAt(ramp(10, 20, T0, T0 + SPAN), half, 1639)).toBe(false) // in at 25% (to + from), out at 15%
+  })
+
+  it('gives a unit whose variant bucket equals a split boundary the next variant (boundaries are exclusive)', () => {
+    expect(variantBucketOf('new-checkout', 'unit-761')).toBe(5000)
+    const config: Config = {
+      schemaVersion: 1,
+      flags: { 'new-checkout': { enabled: true, variants: { a: 'A', b: 'B' }, offVariant: 'a', rules: [{ serve: { split: { a: 50, b: 50 } } }] } },
+    }
+    expect(createClient({ bootstrap: config }).forContext({ userId: 'unit-761' }).variant('new-checkout').name).toBe('b')
   })
 })

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { compareSemver, parseSemver } from '../../src/core/semver.ts'
+import { createClient } from 'flagstage'
 import type { Semver } from '../../src/core/semver.ts'
 
 const v = (s: string): Semver => {
@@ -124,5 +125,18 @@ describe('compareSemver', () => {
         expect(parseSemver(text)).toEqual(s)
       }),
     )
+  })
+})
+
+// Mutation-testing survivors (Stryker, src/core/semver.ts), through the semver operators as a config uses them.
+describe('semver operators on prerelease identifiers', () => {
+  const gt = (version: string, than: string): boolean =>
+    createClient({ bootstrap: { schemaVersion: 1, flags: { f: { enabled: true, rules: [{ if: { attr: 'v', op: 'semverGt', value: than }, serve: 'on' }] } } } })
+      .forContext({ v: version }).isEnabled('f')
+
+  it('sorts an alphanumeric identifier above a numeric one, whatever their lengths and ASCII order', () => {
+    expect(gt('1.0.0-a', '1.0.0-12')).toBe(true) // shorter, yet above: not compared by length
+    expect(gt('1.0.0--x', '1.0.0-1')).toBe(true) // '-' sorts below '1' in ASCII, yet above: numeric is lowest
+    expect(gt('1.0.0-1', '1.0.0--x')).toBe(false)
   })
 })
