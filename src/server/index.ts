@@ -4,7 +4,9 @@
 export { corsHeaders, preflight } from './cors.ts'
 export { evaluatedHandler } from './evaluated.ts'
 export { addVary, cachedJson, etagOf, ifNoneMatch, PRIVATE_NO_CACHE } from './http-cache.ts'
+export { ofrepHandler } from './ofrep.ts'
 
 export type { CorsOptions } from './cors.ts'
 export type { EvaluatedHandlerOptions, FetchHandler, RequestContextFunction } from './evaluated.ts'
 export type { CachedJsonOptions } from './http-cache.ts'
+export type { OfrepEventStream, OfrepHandlerOptions } from './ofrep.ts'
