@@ -24,6 +24,8 @@ const quote = JSON.stringify
 export const names: (o: object) => string[] = Object.keys
 export const finite: (v: unknown) => boolean = Number.isFinite
 export const isArray: (v: unknown) => v is unknown[] = Array.isArray
+/** Longest chain of prerequisites, or of segments referencing segments, accepted. */
+export const MAX_CHAIN_DEPTH = 64
 /** The path to the value being checked. */
 export const stack: PathSegment[] = []
 /** References for the cycle check: segment → its references, then flag → its `requires`. */
@@ -106,15 +108,35 @@ export const scalar = (v: unknown): void => is(isScalar(v), 'a string, number or
  */
 export const cycle = (what: string, key: string): void => {
   const next = new Map<string, number>() // node → its next reference while on the walk, -1 once done
+  const height = new Map<string, number>() // node → longest chain of references below it, once done
   for (const start of graph.keys()) {
     const walked = [start]
     while (walked.length) {
       const from = walked.at(-1) as string
       const i = next.get(from) ?? 0
-      const ref = graph.get(from)?.[i]
+      const refs = graph.get(from)
+      const ref = refs?.[i]
       next.set(from, ref ? i + 1 : -1)
-      if (!ref) walked.pop()
-      else if (!next.has(ref.flag)) walked.push(ref.flag)
+      if (!ref) {
+        walked.pop()
+        // Chains are bounded so that evaluation needs no deep recursion (issue #9): report the deepest.
+        let h = 0
+        let j = -1
+        refs?.forEach((r, k) => (height.get(r.flag) ?? 0) >= h && ((h = (height.get(r.flag) ?? 0) + 1), (j = k)))
+        height.set(from, h)
+        if (h > MAX_CHAIN_DEPTH) {
+          const chain = [from]
+          for (let at = from; chain.length <= MAX_CHAIN_DEPTH + 1; ) {
+            const deepest = (graph.get(at) ?? []).reduce((a: Ref | undefined, r) => (!a || (height.get(r.flag) ?? 0) > (height.get(a.flag) ?? 0) ? r : a), undefined)
+            if (!deepest) break
+            chain.push((at = deepest.flag))
+          }
+          const r = (refs as Ref[])[j] as Ref
+          stack.length = 0
+          stack.push(...(r.at ?? ['flags', from, 'requires', j]))
+          fail(`${what} chain deeper than ${MAX_CHAIN_DEPTH}: ${chain.slice(0, 4).map((k) => quote(k)).join(' → ')} → ...`, key)
+        }
+      } else if (!next.has(ref.flag)) walked.push(ref.flag)
       else if ((next.get(ref.flag) as number) >= 0) {
         stack.length = 0
         stack.push(...(ref.at ?? ['flags', from, 'requires', i]))
