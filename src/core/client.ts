@@ -6,6 +6,7 @@ import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
 import { changedKeys, touchedKeys } from './diff.ts'
 import { configChanges, entryChanges } from './config-diff.ts'
 import { contextEvaluator, createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
+import { murmur3 } from './hash.ts'
 import { unitReader } from './rollout.ts'
 import { isSnapshot, readSnapshot } from './snapshot.ts'
 import type { Config, Context, JsonValue, Snapshot } from './types.ts'
@@ -19,6 +20,23 @@ const DEFAULT_READY_TIMEOUT_MS = 5_000
 /** setTimeout's limit (~24.8 days); later boundaries are re-armed when reached. */
 const MAX_TIMER_MS = 2_147_483_647
 const MAX_IMPRESSIONS = 10_000
+
+/**
+ * A context is copied once; one whose getters or Proxy traps throw is read as empty (and reported),
+ * never thrown into `createClient` / `setContext` (issue #9).
+ */
+const copyContext = (context: Context | undefined): Context => {
+  try {
+    return { ...context }
+  } catch (error) {
+    warnOnce('reading the context threw: it is treated as empty', error)
+    return {}
+  }
+}
+
+/** Impression de-duplication keeps a hash of long unit ids, so its memory is bounded whatever the ids (issue #9). */
+const unitKey = (unit: string | undefined): string | undefined =>
+  unit !== undefined && unit.length > 64 ? `#${murmur3(unit)}:${murmur3(unit, 1)}:${unit.length}` : unit
 
 /** Validate and compile a document (config or evaluated snapshot). Throws a `FlagstageError`. */
 const loadDocument = (document: unknown): Store => {
@@ -42,7 +60,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   const unitOf = unitReader(undefined)
   const seen = new Set<string>()
   const waiters = new Set<(status: Status) => void>()
-  let context: Context = { ...options.context }
+  let context: Context = copyContext(options.context)
   let store: Store | undefined
   let state: Status['state'] = 'loading'
   let lastUpdated: number | undefined
@@ -78,7 +96,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
   }
   const impression: EvaluationHost['impression'] = (key, r, ctx) => {
     const unit = unitOf(ctx)
-    const id = `${key}\u0000${r.variant}\u0000${unit}`
+    const id = `${key}\u0000${r.variant}\u0000${unitKey(unit)}`
     if (seen.has(id)) return
     if (seen.size >= MAX_IMPRESSIONS) seen.clear()
     seen.add(id)
@@ -168,15 +186,15 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     events.emit('ready', s)
   }
 
-  const receive = (document: unknown, meta?: EmitMeta): void => {
-    if (closed || (meta?.notModified && !store)) return
+  const receive = (document: unknown, meta?: EmitMeta): boolean => {
+    if (closed || (meta?.notModified && !store)) return false
     let next: Store | undefined
     if (!meta?.notModified) {
       try {
         next = loadDocument(document)
       } catch (error) {
         fail(toFlagstageError(error, ErrorCode.INVALID_CONFIG))
-        return
+        return false // the source must not build on it (ETag, Last-Event-ID, patch base: issue #9)
       }
     }
     // Status first, so subscribers notified below already read the new status.
@@ -185,7 +203,12 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     lastError = undefined
     state = 'ready'
     if (next) {
-      install(next)
+      try {
+        install(next)
+      } catch (error) {
+        // Nothing a source sends may throw back into it (issue #9); validation should have caught it.
+        fail(toFlagstageError(error, ErrorCode.INVALID_CONFIG))
+      }
       const cache = options.cache
       if (cache) {
         const entry: CacheEntry = { document, savedAt: now() }
@@ -195,6 +218,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       notify() // a 304: the config is confirmed current; only the status changed
     }
     markReady()
+    return true
   }
 
   const fromCache = (entry: CacheEntry | undefined): void => {
@@ -259,7 +283,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
               waiters.delete(done)
               resolve(s)
             }
-            const t = setTimeout(() => done(status()), timeoutMs)
+            const t = setTimeout(() => done(status()), Math.min(timeoutMs, MAX_TIMER_MS))
             waiters.add(done)
           }),
     status,
@@ -287,7 +311,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       }
     },
     setContext: (next, { merge = false } = {}) => {
-      context = merge ? { ...context, ...next } : { ...next }
+      context = copyContext(merge ? { ...context, ...copyContext(next) } : next)
       announce()
     },
     getContext: () => context,

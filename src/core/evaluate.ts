@@ -12,19 +12,33 @@ export interface Trace {
 /** Rollout buckets pinned per flag key (the `buckets` client option): compared instead of the unit's hash. */
 export type Pins = Map<string, number> | undefined
 
-/** Prerequisite chains deeper than this are treated as unmet (validation rejects cycles already). */
-const MAX_DEPTH = 16
+/** Deepest prerequisite chain evaluated; validateConfig rejects deeper ones (MAX_CHAIN_DEPTH), with their path. */
+const MAX_DEPTH = 64
 
 const scratch: Trace = { reason: 'DEFAULT', ruleIndex: -1, bucket: -1 }
+/** What each prerequisite served in the evaluation in progress: every flag is resolved at most once (issue #9). */
+let memo: Map<CompiledFlag, Served> | undefined
+/** Flags resolved so far (prerequisites included): read by tests that bound the work of an evaluation. */
+export const resolveWork: { steps: number } = { steps: 0 }
 
 const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => number, pins: Pins, depth: number): boolean => {
-  const requires = flag.requires
-  for (let i = 0; i < requires.length; i++) {
-    const r = requires[i]!
-    const pre = flag.lookup(r.key)
-    if (!pre || depth >= MAX_DEPTH || resolve(pre, context, now, scratch, pins, depth + 1).name !== r.variant) return false
+  const outer = memo
+  // Only flags with prerequisites get here, so plain flags allocate nothing; a re-entrant read gets its own.
+  if (depth === 0) memo = new Map()
+  try {
+    const requires = flag.requires
+    for (let i = 0; i < requires.length; i++) {
+      const r = requires[i]!
+      const pre = flag.lookup(r.key)
+      if (!pre || depth >= MAX_DEPTH) return false
+      let served = memo!.get(pre)
+      if (served === undefined) memo!.set(pre, (served = resolve(pre, context, now, scratch, pins, depth + 1)))
+      if (served.name !== r.variant) return false
+    }
+    return true
+  } finally {
+    if (depth === 0) memo = outer
   }
-  return true
 }
 
 /**
@@ -33,6 +47,7 @@ const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => numbe
  * Writes reason, rule index and bucket into `trace`. `pins` replace the hashed bucket of their flags.
  */
 export const resolve = (flag: CompiledFlag, context: Context, now: () => number, trace: Trace, pins?: Pins, depth = 0): Served => {
+  resolveWork.steps++
   trace.bucket = -1
   const fixed = flag.fixed
   if (fixed !== undefined) {

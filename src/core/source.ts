@@ -11,7 +11,11 @@ import type { FlagstageError } from './errors.ts'
  * }
  */
 export interface Source {
-  start(emit: (document: unknown, meta?: EmitMeta) => void, fail: (error: FlagstageError) => void): SourceHandle
+  /**
+   * `emit` answers `false` when the client rejected the document (invalid): a source must then not
+   * use it as the basis of a 304, a `Last-Event-ID` or a patch.
+   */
+  start(emit: (document: unknown, meta?: EmitMeta) => unknown, fail: (error: FlagstageError) => void): SourceHandle
 }
 
 /**

@@ -20,6 +20,8 @@ export const own: (o: object, k: PropertyKey) => boolean = Object.hasOwn
 export const names: (o: object) => string[] = Object.keys
 export const finite: (v: unknown) => boolean = Number.isFinite
 export const isArray: (v: unknown) => v is unknown[] = Array.isArray
+/** Longest chain of prerequisites, or of segments referencing segments, accepted. */
+export const MAX_CHAIN_DEPTH = 64
 export const isString = (v: unknown): v is string => typeof v == 'string'
 export const isScalar = (v: unknown): boolean => typeof v == 'string' || typeof v == 'boolean' || finite(v)
 export const isObject = (v: unknown): v is Obj => typeof v == 'object' && v !== null && !isArray(v)
@@ -79,16 +81,39 @@ export const keys = (o: Obj, allowed: Keys, kinds?: Keys): void => {
  */
 export const cycle = (what: string, key: string): void => {
   const next = new Map<string, number>() // node → its next reference while on the walk, -1 once done
+  const height = new Map<string, number>() // node → longest chain of references below it, once done
+  let deep = false
   for (const start of graph.keys()) {
     if (next.has(start)) continue
     const walked = [start]
     while (walked.length) {
       const from = walked.at(-1) as string
       const i = next.get(from) ?? 0
-      const ref = graph.get(from)?.[i]
+      const refs = graph.get(from)
+      const ref = refs?.[i]
       next.set(from, ref ? i + 1 : -1)
-      if (!ref) walked.pop()
-      else if (!next.has(ref.flag)) walked.push(ref.flag)
+      if (!ref) {
+        walked.pop()
+        // Chains are bounded so that evaluation needs no deep recursion (issue #9): report the deepest.
+        let h = 0
+        let j = -1
+        refs?.forEach((r, k) => (height.get(r.flag) ?? 0) >= h && ((h = (height.get(r.flag) ?? 0) + 1), (j = k)))
+        height.set(from, h)
+        if (h > MAX_CHAIN_DEPTH && !deep) {
+          deep = true // one report per chain graph, also in all-problems mode
+          const chain = [from]
+          for (let at = from; chain.length <= MAX_CHAIN_DEPTH + 1; ) {
+            const deepest = (graph.get(at) ?? []).reduce((a: Ref | undefined, r) => (!a || (height.get(r.flag) ?? 0) > (height.get(a.flag) ?? 0) ? r : a), undefined)
+            if (!deepest) break
+            chain.push((at = deepest.flag))
+          }
+          const r = (refs as Ref[])[j] as Ref
+          const depth = path.length
+          path.push(...(r.at ?? ['flags', from, 'requires', j]))
+          fail(`${what} chain deeper than ${MAX_CHAIN_DEPTH}: ${chain.slice(0, 4).map((k) => JSON.stringify(k)).join(' → ')} → ...`, key)
+          path.length = depth
+        }
+      } else if (!next.has(ref.flag)) walked.push(ref.flag)
       else if ((next.get(ref.flag) as number) >= 0) {
         const depth = path.length
         path.push(...(ref.at ?? ['flags', from, 'requires', i]))

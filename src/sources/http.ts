@@ -82,7 +82,8 @@ export function http(url: string, options: HttpOptions = {}): Source {
               await read(res, (chunk) => (text += chunk), maxBytes)
               const type = headers.get('content-type')
               const document = parseJson(text, /json/.test(type!) ? url : `${url} (${type})`)
-              return (etag = headers.get('etag') ?? undefined) ? [document, { etag }] : [document]
+              const tag = headers.get('etag') ?? undefined
+              return tag ? [document, { etag: tag }] : [document]
             },
           )
           backoff.reset()
@@ -93,13 +94,16 @@ export function http(url: string, options: HttpOptions = {}): Source {
           fail(error)
           wait = Math.max(
             status === 401 || status === 403 ? spread(authRetryMs) : backoff.next(),
-            retryAfter(status ? (error.cause as Response).headers.get('retry-after') : null),
+            // Never longer than retryMaxMs, whatever the server asks (issue #9).
+            Math.min(options.retryMaxMs ?? 60_000, retryAfter(status ? (error.cause as Response).headers.get('retry-after') : null)),
           )
         }
         if (stopped || mine !== generation) return
         due = wait === undefined ? Infinity : Date.now() + wait
         if (wait !== undefined) timer = setTimeout(tick, clampDelay(wait))
-        if (result) emit(...result)
+        // A document the client rejected never becomes the basis of a 304 (issue #9).
+        if (result && emit(...result) !== false && !result[1]?.notModified) etag = result[1]?.etag
+        else if (result && !result[1]?.notModified) etag = undefined
       }
 
       page?.addEventListener('visibilitychange', onVisibility)

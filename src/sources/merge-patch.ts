@@ -1,3 +1,4 @@
+import { FlagstageError } from '../core/errors.ts'
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
@@ -11,12 +12,14 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * @example
  * mergePatch({ a: 1, b: { c: 2 } }, { b: { c: null, d: 3 } }) // { a: 1, b: { d: 3 } }
  */
-export function mergePatch(target: unknown, patch: unknown): unknown {
+export function mergePatch(target: unknown, patch: unknown, depth = 0): unknown {
   if (!isObject(patch)) return patch
+  // A patch nested deeper than any valid config is an invalid document, not a stack overflow (issue #9).
+  if (depth > 64) throw new FlagstageError('INVALID_CONFIG', 'Merge patch nested deeper than 64 levels')
   const members = new Map(isObject(target) ? Object.entries(target) : [])
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) members.delete(key)
-    else members.set(key, mergePatch(members.get(key), value))
+    else members.set(key, mergePatch(members.get(key), value, depth + 1))
   }
   return Object.fromEntries(members)
 }

@@ -81,6 +81,16 @@ export const read = async (res: Response, onText: (text: string) => void, maxByt
   }
 }
 
+/** Bytes of `text` in UTF-8 (a surrogate pair counts 4), without encoding it. */
+export const utf8Length = (text: string): number => {
+  let n = text.length
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c > 0x7f) n += c > 0x7ff && (c < 0xd800 || c > 0xdfff) ? 2 : 1
+  }
+  return n
+}
+
 export const tooLarge = (maxBytes: number): FlagstageError =>
   new FlagstageError('PAYLOAD_TOO_LARGE', `More than maxBytes (${maxBytes})`)
 

@@ -5,7 +5,7 @@ import { createBackoff } from './backoff.ts'
 import { http, WAKE_GRACE_MS } from './http.ts'
 import type { HttpOptions } from './http.ts'
 import { mergePatch } from './merge-patch.ts'
-import { clampDelay, parseJson, read, request, tooLarge } from './request.ts'
+import { clampDelay, parseJson, read, request, tooLarge, utf8Length } from './request.ts'
 import type { Source, SourceHandle } from '../core/source.ts'
 
 /**
@@ -61,15 +61,16 @@ export function sse(url: string, options: SseOptions = {}): Source {
       const fetchJson = (pollMs: number, done?: () => void): SourceHandle =>
         http(fallbackUrl, { ...options, pollMs }).start((document, meta) => {
           done?.()
-          if (!meta?.notModified) remember(document)
-          emit(document, meta)
+          const ok = emit(document, meta)
+          if (ok !== false && !meta?.notModified) remember(document)
+          return ok
         }, fail)
 
       const onEvent = ({ event = 'message', data, id }: EventSourceMessage): void => {
         backoff.reset()
         if (event !== 'config' && event !== 'message' && event !== 'patch') return
         // maxBufferSize only bounds an unfinished event; one that arrived whole is checked here.
-        if (data.length > maxBytes) throw tooLarge(maxBytes)
+        if (utf8Length(data) > maxBytes) throw tooLarge(maxBytes)
         let document: unknown
         try {
           document = parseJson(data, `${url} "${event}" event`)
@@ -80,19 +81,24 @@ export function sse(url: string, options: SseOptions = {}): Source {
           const { baseRevision, patch } = (document ?? {}) as { baseRevision?: unknown; patch?: unknown }
           if (baseRevision == null || revisionOf(last) !== baseRevision) {
             fail(new FlagstageError('PATCH_MISMATCH', `Patch for revision ${baseRevision}, have ${revisionOf(last)}: refetching`))
+            if (stopped) return // closed by an error listener
             refetching ??= fetchJson(0, () => {
               refetching?.()
               refetching = undefined
             })
             return
           }
-          document = mergePatch(last, patch)
+          try {
+            document = mergePatch(last, patch)
+          } catch (error) {
+            return fail(error as FlagstageError)
+          }
         }
         // The stream is ahead of a refetch still in flight (a JSON URL behind a CDN may even lag).
         refetching?.()
         refetching = undefined
-        remember(document, id)
-        emit(document, id ? { etag: id } : undefined)
+        // Only an accepted document becomes the patch base and the Last-Event-ID (issue #9).
+        if (emit(document, id ? { etag: id } : undefined) !== false) remember(document, id)
       }
 
       const connect = async (): Promise<void> => {
@@ -134,6 +140,8 @@ export function sse(url: string, options: SseOptions = {}): Source {
           if (stopped) return // a listener closed the client
         }
         if (mine !== generation) return
+        // An error listener may have called close(): start nothing after it (issue #9).
+        if (stopped) return
         polling ??= fetchJson(fallbackPollMs)
         const delay = clampDelay(Math.max(serverRetry, backoff.next()))
         due = Date.now() + delay

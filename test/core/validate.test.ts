@@ -571,7 +571,12 @@ describe('validateConfig', () => {
     it('accepts a long chain and a diamond of prerequisites', () => {
       const chain: Json = {}
       for (let i = 0; i < 5000; i++) chain[`f${i}`] = { enabled: true, ...(i > 0 ? { requires: [{ flag: `f${i - 1}` }] } : {}) }
-      expect(validateConfig(flags(chain))).toBeTruthy()
+      // Chains deeper than 64 are rejected (issue #9: evaluation never recurses deeper than that) ...
+      expect(problem(flags(chain)).message).toContain('prerequisite chain deeper than 64')
+      const short: Json = {}
+      for (let i = 0; i < 65; i++) short[`f${i}`] = chain[`f${i}`]
+      expect(validateConfig(flags(short))).toBeTruthy()
+      // ... and a cycle is found before the depth.
       chain.f0 = { enabled: true, requires: [{ flag: 'f4999' }] }
       // The walk goes f0 → f4999 → ... → f1, and f1's prerequisite closes the cycle.
       expect(pathOf(flags(chain))).toBe('flags.f1.requires[0].flag')
