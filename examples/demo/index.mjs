@@ -1,7 +1,7 @@
 // flagstage in one minute: deploy dark, release deliberately, kill in one move.
 //
 // A local server streams the flag config over server-sent events (and serves it as JSON with an
-// ETag for the fallback poll). Twenty-four "browsers" (one client each, one user each) listen.
+// ETag for the fallback poll). Forty "browsers" (one client each, one user each: USERS below) listen.
 // The script then edits the config like a release manager would: a 10% canary, raised to 50%,
 // a kill switch, and back on. Every user's decision is printed as it changes, live.
 //
