@@ -21,7 +21,7 @@ export type { ConditionDescription, DescribeOptions, FlagDescription, Prerequisi
 export type { FlagstageErrorOptions, ProblemDetails } from './core/errors.ts'
 export type { RegexTest } from './core/regex.ts'
 export type {
-  AllCondition, AnyCondition, AttrCondition, Condition, Config, Context, EvaluationErrorCode, Explanation,
+  AllCondition, AnyCondition, AttrCondition, Bucketing, By, Condition, Config, Context, EvaluationErrorCode, Explanation,
   FlagConfig, FlagsDocument, JsonValue, NotCondition, Operator, Prerequisite, Ramp, Reason, RolloutServe, Rule,
   Schedule, SegmentCondition, Serve, Snapshot, SnapshotEntry, SplitServe,
 } from './core/types.ts'
