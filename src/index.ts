@@ -14,6 +14,7 @@ export { compileRegex } from './core/regex.ts'
 export { configProblems, validateConfig } from './core/validate.ts'
 export { http } from './sources/http.ts'
 export { localStorageCache } from './sources/local-storage-cache.ts'
+export { mapSource } from './sources/map-source.ts'
 export { sse } from './sources/sse.ts'
 export { staticSource } from './sources/static.ts'
 
