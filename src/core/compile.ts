@@ -84,6 +84,9 @@ const BOOLEAN_VARIANTS: Served[] = [
   { name: 'off', value: false, enabled: false },
 ]
 
+/** What a flag with `offVariant: null` serves: no variant, so readers return the caller's default. */
+export const NO_VARIANT: Served = { name: '', value: null, enabled: false }
+
 /** The variant named `name`, if the flag has it. */
 export const findVariant = (variants: Served[], name: string | undefined): Served | undefined => {
   for (let i = 0; i < variants.length; i++) if (variants[i]!.name === name) return variants[i]
@@ -154,7 +157,7 @@ const compileFlag = (
   segment: (name: string) => Predicate,
   lookup: (key: string) => CompiledFlag | undefined,
 ): CompiledFlag => {
-  const offName = def.offVariant ?? 'off'
+  const offName = def.offVariant === null ? undefined : def.offVariant ?? 'off'
   let variants = BOOLEAN_VARIANTS
   if (def.variants || offName !== 'off') {
     const defined = def.variants ?? DEFAULT_VARIANTS
@@ -169,7 +172,7 @@ const compileFlag = (
   }
   // Validation guarantees every name exists; stay total anyway.
   const variant = (name: string): Served => findVariant(variants, name) ?? { name, value: null, enabled: false }
-  const off = variant(offName)
+  const off = offName === undefined ? NO_VARIANT : variant(offName)
   const ramps: number[] = []
   const rules = def.rules ? def.rules.map((rule) => compileRule(rule, def.salt ?? key, segment, ramps, variant)) : NO_RULES
   const from = asTime(def.schedule?.from) ?? -Infinity
@@ -178,7 +181,8 @@ const compileFlag = (
   const requires = def.requires ? def.requires.map(compileRequirement) : NO_REQUIRES
   const first = rules[0]
   const fixed = timed || requires.length ? undefined
-    : !def.enabled ? off
+    : off === NO_VARIANT && (!def.enabled || !rules.length) ? undefined // the caller's default: not fixed
+      : !def.enabled ? off
       : first && !first.test && first.kind === SERVE_VARIANT ? first.served : undefined
   return { key, timed, enabled: def.enabled, off, variants, fixed, rules, from, until, requires, lookup }
 }

@@ -142,8 +142,12 @@ export interface FlagConfig {
   enabled: boolean
   /** @default { on: true, off: false } */
   variants?: Record<string, JsonValue>
-  /** @default 'off' */
-  offVariant?: string
+  /**
+   * Served when no rule serves, and to everyone when `enabled` is false. `null`: no variant, so readers
+   * get the caller's default (`value(key, fallback)`, the client's `defaults`), as flagd's absent
+   * `defaultVariant` does. @default 'off'
+   */
+  offVariant?: string | null
   /** Rules, first match wins; when none serves, `offVariant` is served. */
   rules?: Rule[]
   /** @default the flag key */

@@ -126,3 +126,23 @@ describe('prerequisites by enabled state or variant list', () => {
     expect(never.forContext({ v: 1 }).explain('f').reason).toBe('DISABLED')
   })
 })
+
+describe('offVariant null', () => {
+  const flag: FlagConfig = {
+    enabled: true, variants: { red: 'red', blue: 'blue' }, offVariant: null,
+    rules: [{ if: { attr: 'plan', op: 'eq', value: 'pro' }, serve: 'blue' }],
+  }
+  it('gives readers their own default, with no variant, when no rule serves', () => {
+    const client = one(flag)
+    const x = client.forContext({}).explain('f')
+    expect([x.variant, x.reason, x.value]).toEqual([undefined, 'DEFAULT', undefined])
+    expect(client.forContext({}).value('f', 'green')).toBe('green')
+    expect(client.forContext({ plan: 'pro' }).value('f', 'green')).toBe('blue')
+    expect(client.forContext({}).snapshot().flags).toEqual({})
+  })
+  it('serves the caller default to everyone when the flag is disabled', () => {
+    const client = createClient({ bootstrap: validateConfig({ schemaVersion: 1, flags: { f: { ...flag, enabled: false } } }), defaults: { f: true } })
+    expect(client.forContext({ plan: 'pro' }).explain('f')).toMatchObject({ variant: undefined, reason: 'DISABLED', value: true })
+    expect(client.forContext({ plan: 'pro' }).isEnabled('f')).toBe(true)
+  })
+})
