@@ -47,7 +47,7 @@ export interface CompiledFlag {
   from: number
   until: number
   /** Prerequisites: the flag, and whether what it serves meets the requirement. */
-  requires: { key: string; met: (served: Served) => boolean }[]
+  requires: { key: string; met: (served: Served) => boolean; variant: string }[]
   /** The config's flag lookup, for prerequisites. */
   lookup: (key: string) => CompiledFlag | undefined
 }
@@ -145,10 +145,11 @@ const compileSplitRule = (
 const own = Object.prototype.hasOwnProperty
 
 const compileRequirement = ({ flag, variant, enabled }: Prerequisite): CompiledFlag['requires'][number] => {
-  if (enabled !== undefined) return { key: flag, met: (served) => served.enabled === enabled }
-  if (typeof variant === 'object') return { key: flag, met: (served) => variant.includes(served.name) }
+  // `variant` describes the requirement (describeFlag): a name, names joined by " | ", or (enabled) / (disabled).
+  if (enabled !== undefined) return { key: flag, met: (served) => served.enabled === enabled, variant: enabled ? '(enabled)' : '(disabled)' }
+  if (typeof variant === 'object') return { key: flag, met: (served) => variant.includes(served.name), variant: variant.join(' | ') }
   const name = variant ?? 'on'
-  return { key: flag, met: (served) => served.name === name }
+  return { key: flag, met: (served) => served.name === name, variant: name }
 }
 
 const compileFlag = (

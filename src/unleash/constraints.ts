@@ -54,7 +54,8 @@ const positive = (c: UnleashConstraint): Condition => {
   }
   if (op === 'REGEX') {
     if (typeof c.value !== 'string') return NEVER
-    const { pattern, caseInsensitive } = rewriteRe2(c.value, c.caseInsensitive === true)
+    const { pattern, caseInsensitive, invalid } = rewriteRe2(c.value, c.caseInsensitive === true)
+    if (invalid) return NEVER
     const condition: Condition = caseInsensitive ? { attr, op: 'matches', value: pattern, caseInsensitive } : { attr, op: 'matches', value: pattern }
     return accepts(condition) ? condition : NEVER
   }

@@ -10,14 +10,19 @@ const POSIX: Record<string, string> = {
   word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
 }
 
-/** A pattern in the shared subset, and whether it matches ignoring case. */
+/** A pattern in the shared subset, and whether it matches ignoring case; `invalid` when RE2 refuses it. */
 export interface Rewritten {
   pattern: string
   caseInsensitive: boolean
+  invalid?: true
 }
+
+// RE2 has no backreferences and no lookaround: such patterns are invalid there, whatever JavaScript says.
+const NOT_RE2 = /\\[1-9]|\(\?<?[=!]/
 
 /** Rewrite an RE2 pattern: leading `(?ims)` flags, `[[:class:]]`, `\A`, `\z`, `(?P<name>…)`. */
 export const rewriteRe2 = (source: string, caseInsensitive: boolean): Rewritten => {
+  if (NOT_RE2.test(source.replace(/\\\\/g, ''))) return { pattern: source, caseInsensitive, invalid: true }
   let p = source
   let anchor = ''
   let dotAll = false
