@@ -3,72 +3,46 @@
  * prefix. Dependency-free; an address matches only blocks of its own family (`::ffff:1.2.3.4` is IPv6).
  */
 
-/** A parsed block: address bytes (4 or 16) and prefix length in bits. */
-export interface Cidr {
-  bytes: number[]
-  bits: number
-}
-
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
+/** A parsed address or block: its bytes (4 or 16) and prefix length in bits. */
+export type Cidr = [bytes: number[], bits: number]
 
 const v4 = (text: string): number[] | undefined => {
-  const m = V4.exec(text)
-  if (!m) return undefined
-  const bytes = m.slice(1).map(Number)
-  return bytes.every((b, i) => b < 256 && (m[i + 1]!.length === 1 || m[i + 1]![0] !== '0')) ? bytes : undefined
+  const parts = text.split('.')
+  return parts.length == 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && +p < 256) ? parts.map(Number) : undefined
+}
+
+// Hex groups, the last of which may be a dotted IPv4 address.
+const groups = (text: string | undefined): number[] | undefined => {
+  if (!text) return []
+  const out: number[] = []
+  for (const g of text.split(':')) {
+    const b = g.includes('.') ? v4(g) : undefined
+    if (b) out.push((b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!)
+    else if (/^[\da-f]{1,4}$/i.test(g)) out.push(parseInt(g, 16))
+    else return undefined
+  }
+  return out
 }
 
 const v6 = (text: string): number[] | undefined => {
-  const zone = text.indexOf('%')
-  if (zone >= 0) text = text.slice(0, zone)
-  const halves = text.split('::')
-  if (halves.length > 2) return undefined
-  const groups = (part: string): number[] | undefined => {
-    if (part === '') return []
-    const out: number[] = []
-    const items = part.split(':')
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!
-      if (i === items.length - 1 && item.includes('.')) {
-        const tail = v4(item)
-        if (!tail) return undefined
-        out.push((tail[0]! << 8) | tail[1]!, (tail[2]! << 8) | tail[3]!)
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(item)) out.push(parseInt(item, 16))
-      else return undefined
-    }
-    return out
-  }
-  const head = groups(halves[0]!)
-  const tail = halves.length === 2 ? groups(halves[1]!) : []
-  if (!head || !tail) return undefined
-  const fill = 8 - head.length - tail.length
-  if (halves.length === 2 ? fill < 1 : fill !== 0) return undefined
-  const all = [...head, ...new Array<number>(fill).fill(0), ...tail]
-  return all.flatMap((g) => [g >> 8, g & 255])
+  const [head, tail, extra] = text.split('::')
+  const h = groups(head)
+  const t = groups(tail)
+  if (extra !== undefined || !h || !t) return undefined
+  const fill = 8 - h.length - t.length
+  if (tail === undefined ? fill : fill < 1) return undefined
+  return [...h, ...new Array<number>(fill).fill(0), ...t].flatMap((g) => [g >> 8, g & 255])
 }
 
 /** Parse an address (`10.1.2.3`, `2001:db8::1`) or a block (`10.0.0.0/8`); undefined when invalid. */
 export const parseCidr = (text: unknown): Cidr | undefined => {
-  if (typeof text !== 'string') return undefined
-  const slash = text.indexOf('/')
-  const address = slash < 0 ? text : text.slice(0, slash)
-  const bytes = v4(address) ?? v6(address)
-  if (!bytes) return undefined
-  const max = bytes.length * 8
-  if (slash < 0) return { bytes, bits: max }
-  const prefix = text.slice(slash + 1)
-  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN
-  return bits <= max ? { bytes, bits } : undefined
+  if (typeof text != 'string') return undefined
+  const [address, prefix, extra] = text.split('/')
+  const bytes = v4(address!) ?? v6(address!)
+  const bits = prefix === undefined ? bytes && bytes.length * 8 : /^\d{1,3}$/.test(prefix) ? +prefix : NaN
+  return bytes && extra === undefined && bits! <= bytes.length * 8 ? [bytes, bits!] : undefined
 }
 
 /** True when `address` (bytes) lies in `block`. */
-export const inBlock = (address: number[], block: Cidr): boolean => {
-  if (address.length !== block.bytes.length) return false
-  for (let bit = 0; bit < block.bits; bit += 8) {
-    const left = Math.min(8, block.bits - bit)
-    const mask = (0xff << (8 - left)) & 0xff
-    const i = bit >> 3
-    if ((address[i]! & mask) !== (block.bytes[i]! & mask)) return false
-  }
-  return true
-}
+export const inBlock = (address: number[], [bytes, bits]: Cidr): boolean =>
+  address.length == bytes.length && bytes.every((b, i) => !((b ^ address[i]!) & (0xff00 >> Math.min(8, Math.max(0, bits - 8 * i))) & 0xff))

@@ -79,7 +79,7 @@ const compileTest = (c: AttrCondition): ((value: unknown) => boolean) => {
     const blocks = (c.values ?? []).map(parseCidr).filter((b) => b !== undefined)
     return (v) => {
       const address = parseCidr(v)
-      return address !== undefined && address.bits === address.bytes.length * 8 && blocks.some((b) => inBlock(address.bytes, b))
+      return address !== undefined && address[1] === address[0].length * 8 && blocks.some((b) => inBlock(address[0], b))
     }
   }
   if (c.op === 'in' || c.op === 'notIn') {
