@@ -11,7 +11,10 @@ const once = <T>(on: (listener: (value: T) => void) => unknown): Promise<T> => n
 describe('unleash()', () => {
   it('polls /client/features with Unleash client headers and serves the translated config', async () => {
     const server = await startServer((req, res) => {
-      if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304).end()
+      if (req.headers['if-none-match'] === '"v1"') {
+        res.writeHead(304).end()
+        return
+      }
       res.writeHead(200, { 'content-type': 'application/json', etag: '"v1"' })
       res.end(JSON.stringify({ version: 2, features: [feature('new-checkout'), feature('old', false)] }))
     })
