@@ -14,6 +14,7 @@ export { compileRegex } from './core/regex.ts'
 export { configProblems, validateConfig } from './core/validate.ts'
 export { http } from './sources/http.ts'
 export { localStorageCache } from './sources/local-storage-cache.ts'
+export { mapSource } from './sources/map-source.ts'
 export { sse } from './sources/sse.ts'
 export { staticSource } from './sources/static.ts'
 
@@ -21,7 +22,7 @@ export type { ConditionDescription, DescribeOptions, FlagDescription, Prerequisi
 export type { FlagstageErrorOptions, ProblemDetails } from './core/errors.ts'
 export type { RegexTest } from './core/regex.ts'
 export type {
-  AllCondition, AnyCondition, AttrCondition, Condition, Config, Context, EvaluationErrorCode, Explanation,
+  AllCondition, AnyCondition, AttrCondition, Bucketing, By, Condition, Config, Context, EvaluationErrorCode, Explanation,
   FlagConfig, FlagsDocument, JsonValue, NotCondition, Operator, Prerequisite, Ramp, Reason, RolloutServe, Rule,
   Schedule, SegmentCondition, Serve, Snapshot, SnapshotEntry, SplitServe,
 } from './core/types.ts'

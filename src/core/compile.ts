@@ -1,7 +1,7 @@
 import { compileCondition, asTime, type Predicate } from './conditions.ts'
 import { compileSplit, compileThreshold, rolloutPrefix, unitReader, variantPrefix, type Split, type Threshold, type UnitReader } from './rollout.ts'
-import type { HashState } from './hash.ts'
-import type { Config, FlagConfig, JsonValue, Rule } from './types.ts'
+import { BUCKETS, bucketMap, hashPrefix, type HashState } from './hash.ts'
+import type { Bucketing, Config, FlagConfig, JsonValue, Prerequisite, Rule, SplitServe } from './types.ts'
 
 /** What a compiled rule serves. */
 export const SERVE_VARIANT = 0
@@ -27,6 +27,10 @@ export interface CompiledRule {
   prefix: HashState
   threshold: Threshold | undefined
   split: Split | undefined
+  /** Hash to bucket when the serve names its own `hash` bucketing; undefined for the default `% 10000`. */
+  map: ((h: number) => number) | undefined
+  /** A rollout's `then`: the split (a SERVE_SPLIT rule) its units are divided by. */
+  then: CompiledRule | undefined
 }
 
 export interface CompiledFlag {
@@ -42,7 +46,8 @@ export interface CompiledFlag {
   rules: CompiledRule[]
   from: number
   until: number
-  requires: { key: string; variant: string }[]
+  /** Prerequisites: the flag, and whether what it serves meets the requirement. */
+  requires: { key: string; met: (served: Served) => boolean; variant: string }[]
   /** The config's flag lookup, for prerequisites. */
   lookup: (key: string) => CompiledFlag | undefined
 }
@@ -79,6 +84,9 @@ const BOOLEAN_VARIANTS: Served[] = [
   { name: 'off', value: false, enabled: false },
 ]
 
+/** What a flag with `offVariant: null` serves: no variant, so readers return the caller's default. */
+export const NO_VARIANT: Served = { name: '', value: null, enabled: false }
+
 /** The variant named `name`, if the flag has it. */
 export const findVariant = (variants: Served[], name: string | undefined): Served | undefined => {
   for (let i = 0; i < variants.length; i++) if (variants[i]!.name === name) return variants[i]
@@ -98,25 +106,51 @@ const compileRule = (
   const serve = rule.serve
   if (typeof serve === 'string') {
     // A fixed variant needs no unit and no hash.
-    return { test, kind: SERVE_VARIANT, served: variant(serve), splitServed: NONE, unit: NO_UNIT, prefix: NO_PREFIX, threshold: undefined, split: undefined }
-  }
-  const ruleSalt = serve.salt ?? salt
-  if ('split' in serve) {
-    const split = compileSplit(serve.split)
     return {
-      test, kind: SERVE_SPLIT, served: variant(split.names[0]!), splitServed: split.names.map(variant), unit: unitReader(serve.by),
-      prefix: variantPrefix(ruleSalt), threshold: undefined, split,
+      test, kind: SERVE_VARIANT, served: variant(serve), splitServed: NONE, unit: NO_UNIT, prefix: NO_PREFIX, threshold: undefined,
+      split: undefined, map: undefined, then: undefined,
     }
   }
-  const threshold = compileThreshold(serve.rollout)
+  const ruleSalt = serve.salt ?? salt
+  const hash = serve.hash
+  const buckets = hash?.buckets ?? BUCKETS
+  if ('split' in serve) return compileSplitRule(test, serve, ruleSalt, variant)
+  const threshold = compileThreshold(serve.rollout, buckets)
   bounds.push(...threshold.bounds)
   return {
-    test, kind: SERVE_ROLLOUT, served: variant(serve.variant ?? 'on'), splitServed: [], unit: unitReader(serve.by),
-    prefix: rolloutPrefix(ruleSalt), threshold, split: undefined,
+    test, kind: SERVE_ROLLOUT, served: variant(serve.variant ?? 'on'), splitServed: NONE, unit: unitReader(serve.by),
+    prefix: bucketPrefix(hash, `${ruleSalt}:`) ?? rolloutPrefix(ruleSalt), threshold, split: undefined, map: mapOf(hash),
+    then: serve.then && compileSplitRule(undefined, serve.then, serve.then.salt ?? ruleSalt, variant),
+  }
+}
+
+/** The hash state after a serve's own `hash.prefix` / `hash.seed`, or undefined for the default prefix. */
+const bucketPrefix = (hash: Bucketing | undefined, prefix: string): HashState | undefined =>
+  hash && (hash.prefix !== undefined || hash.seed) ? hashPrefix(hash.prefix ?? prefix, hash.seed) : undefined
+
+const mapOf = (hash: Bucketing | undefined): ((h: number) => number) | undefined =>
+  hash && (hash.map || hash.buckets) ? bucketMap(hash.map ?? 'mod', hash.buckets ?? BUCKETS) : undefined
+
+const compileSplitRule = (
+  test: Predicate | undefined, serve: SplitServe, salt: string, variant: (name: string) => Served,
+): CompiledRule => {
+  const hash = serve.hash
+  const split = compileSplit(serve.split, hash?.buckets ?? BUCKETS)
+  return {
+    test, kind: SERVE_SPLIT, served: variant(split.names[0]!), splitServed: split.names.map(variant), unit: unitReader(serve.by),
+    prefix: bucketPrefix(hash, `${salt}:variant:`) ?? variantPrefix(salt), threshold: undefined, split, map: mapOf(hash), then: undefined,
   }
 }
 
 const own = Object.prototype.hasOwnProperty
+
+const compileRequirement = ({ flag, variant, enabled }: Prerequisite): CompiledFlag['requires'][number] => {
+  // `variant` describes the requirement (describeFlag): a name, names joined by " | ", or (enabled) / (disabled).
+  if (enabled !== undefined) return { key: flag, met: (served) => served.enabled === enabled, variant: enabled ? '(enabled)' : '(disabled)' }
+  if (typeof variant === 'object') return { key: flag, met: (served) => variant.includes(served.name), variant: variant.join(' | ') }
+  const name = variant ?? 'on'
+  return { key: flag, met: (served) => served.name === name, variant: name }
+}
 
 const compileFlag = (
   key: string,
@@ -124,7 +158,7 @@ const compileFlag = (
   segment: (name: string) => Predicate,
   lookup: (key: string) => CompiledFlag | undefined,
 ): CompiledFlag => {
-  const offName = def.offVariant ?? 'off'
+  const offName = def.offVariant === null ? undefined : def.offVariant ?? 'off'
   let variants = BOOLEAN_VARIANTS
   if (def.variants || offName !== 'off') {
     const defined = def.variants ?? DEFAULT_VARIANTS
@@ -139,16 +173,17 @@ const compileFlag = (
   }
   // Validation guarantees every name exists; stay total anyway.
   const variant = (name: string): Served => findVariant(variants, name) ?? { name, value: null, enabled: false }
-  const off = variant(offName)
+  const off = offName === undefined ? NO_VARIANT : variant(offName)
   const ramps: number[] = []
   const rules = def.rules ? def.rules.map((rule) => compileRule(rule, def.salt ?? key, segment, ramps, variant)) : NO_RULES
   const from = asTime(def.schedule?.from) ?? -Infinity
   const until = asTime(def.schedule?.until) ?? Infinity
   const timed = ramps.length > 0 || from > -Infinity || until < Infinity
-  const requires = def.requires ? def.requires.map((r) => ({ key: r.flag, variant: r.variant ?? 'on' })) : NO_REQUIRES
+  const requires = def.requires ? def.requires.map(compileRequirement) : NO_REQUIRES
   const first = rules[0]
   const fixed = timed || requires.length ? undefined
-    : !def.enabled ? off
+    : off === NO_VARIANT && (!def.enabled || !rules.length) ? undefined // the caller's default: not fixed
+      : !def.enabled ? off
       : first && !first.test && first.kind === SERVE_VARIANT ? first.served : undefined
   return { key, timed, enabled: def.enabled, off, variants, fixed, rules, from, until, requires, lookup }
 }

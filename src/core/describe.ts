@@ -2,6 +2,7 @@ import { compileConfig, SERVE_ROLLOUT, SERVE_SPLIT, type CompiledConfig, type Co
 import { compileCondition, reader } from './conditions.ts'
 import { evaluate, type EvaluationHost } from './evaluator.ts'
 import { resolve, type Trace } from './evaluate.ts'
+import { hashFrom } from './hash.ts'
 import { bucket, pickSplit } from './rollout.ts'
 import type { Client, FlagTypes } from './client-types.ts'
 import { hostOf } from './client-host.ts'
@@ -119,7 +120,7 @@ const walkRules = (compiled: CompiledConfig, flag: CompiledFlag, context: Contex
         return out
       }
       const pinned = pins?.get(flag.key)
-      const b = pinned ?? bucket(rule.prefix, unit)
+      const b = pinned ?? (rule.map === undefined ? bucket(rule.prefix, unit) : rule.map(hashFrom(rule.prefix, unit)))
       out.unit = unit
       out.bucket = b
       if (rule.kind === SERVE_SPLIT) {
@@ -168,8 +169,8 @@ export const describeWith = (host: EvaluationHost, key: string, context: Context
   }
   out.requires = flag.requires.map((r) => {
     const pre = flag.lookup(r.key)
-    const served = pre ? resolve(pre, context, host.now, scratch, host.buckets, 1).name : undefined
-    return { flag: r.key, variant: r.variant, served, met: served === r.variant }
+    const served = pre ? resolve(pre, context, host.now, scratch, host.buckets, 1) : undefined
+    return { flag: r.key, variant: r.variant, served: served?.name, met: served !== undefined && r.met(served) }
   })
   const forced = host.overrides.get(key)
   const decidedBy: FlagDescription['decidedBy'] =

@@ -16,6 +16,11 @@ export const ErrorCode = {
   PATCH_MISMATCH: 'PATCH_MISMATCH',
   /** The persisted cache could not be read or written. */
   CACHE_ERROR: 'CACHE_ERROR',
+  /**
+   * A document in another format (flagd, Unleash) uses something flagstage cannot translate into its
+   * config (a JsonLogic operator outside the supported subset); `path` names it.
+   */
+  UNSUPPORTED: 'UNSUPPORTED',
   /** A source failed in a way not covered above. */
   SOURCE_ERROR: 'SOURCE_ERROR',
 } as const

@@ -1,4 +1,5 @@
 import { SERVE_ROLLOUT, SERVE_SPLIT, SERVE_VARIANT, type CompiledFlag, type Served } from './compile.ts'
+import { hashFrom } from './hash.ts'
 import { bucket, pickSplit } from './rollout.ts'
 import type { Context, Reason } from './types.ts'
 
@@ -33,7 +34,7 @@ const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => numbe
       if (!pre || depth >= MAX_DEPTH) return false
       let served = memo!.get(pre)
       if (served === undefined) memo!.set(pre, (served = resolve(pre, context, now, scratch, pins, depth + 1)))
-      if (served.name !== r.variant) return false
+      if (!r.met(served)) return false
     }
     return true
   } finally {
@@ -77,7 +78,7 @@ export const resolve = (flag: CompiledFlag, context: Context, now: () => number,
     const unit = rule.unit(context)
     if (unit === undefined) continue // no unit id: a rollout or split cannot place it; fall through
     const pinned = pins !== undefined ? pins.get(flag.key) : undefined
-    const b = pinned !== undefined ? pinned : bucket(rule.prefix, unit)
+    const b = pinned !== undefined ? pinned : rule.map === undefined ? bucket(rule.prefix, unit) : rule.map(hashFrom(rule.prefix, unit))
     trace.bucket = b // kept when the unit falls through, so explain() shows how close it was
     if (rule.kind === SERVE_SPLIT) {
       trace.reason = 'SPLIT'
@@ -87,6 +88,16 @@ export const resolve = (flag: CompiledFlag, context: Context, now: () => number,
     if (rule.kind === SERVE_ROLLOUT) {
       const threshold = rule.threshold!
       if (b < (threshold.fixed >= 0 ? threshold.fixed : threshold.at(t))) {
+        const then = rule.then
+        if (then !== undefined) {
+          // A rollout that splits its units: the split has its own stickiness and hash.
+          const u = then.unit(context)
+          if (u === undefined) continue
+          const v = then.map === undefined ? bucket(then.prefix, u) : then.map(hashFrom(then.prefix, u))
+          trace.reason = 'SPLIT'
+          trace.ruleIndex = i
+          return then.splitServed[pickSplit(then.split!, v)]!
+        }
         trace.reason = 'SPLIT'
         trace.ruleIndex = i
         return rule.served

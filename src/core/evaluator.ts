@@ -1,5 +1,5 @@
 import type { Evaluator, FlagTypes } from './client-types.ts'
-import { findVariant, type CompiledConfig } from './compile.ts'
+import { findVariant, NO_VARIANT, type CompiledConfig } from './compile.ts'
 import { resolve, type Trace } from './evaluate.ts'
 import type { Context, EvaluationErrorCode, Explanation, JsonValue, Snapshot, SnapshotEntry } from './types.ts'
 
@@ -64,6 +64,13 @@ export const evaluate = (host: EvaluationHost, key: string, context: Context, st
           served = resolve(flag, context, host.now, r, host.buckets)
         }
         r.found = true
+        if (served === NO_VARIANT) {
+          // offVariant null: no variant; the caller's default, with the reason resolve() gave.
+          r.variant = undefined
+          r.value = own.call(host.defaults, key) ? host.defaults[key] : undefined
+          r.enabled = r.value === true
+          return r
+        }
         r.variant = served.name
         r.value = served.value
         r.enabled = served.enabled
@@ -121,7 +128,7 @@ export const snapshotOf = (
       entry = reuse.view.flags[key]
     } else {
       const x = evaluate(host, key, context, store)
-      if (x.found) entry = { variant: x.variant!, value: x.value ?? null, enabled: x.enabled }
+      if (x.found && x.variant !== undefined) entry = { variant: x.variant, value: x.value ?? null, enabled: x.enabled }
     }
     if (!entry) continue
     // A flag named "__proto__" must stay a plain key, not set the prototype.
@@ -143,7 +150,7 @@ const explanation = (
 
 /** `value(key, fallback)`: the fallback when the flag is unknown or its value has another JSON type. */
 const typed = (x: Result, fallback: unknown): JsonValue | undefined => {
-  if (!x.found) return fallback === undefined ? x.value : (fallback as JsonValue)
+  if (!x.found || x.variant === undefined) return fallback === undefined ? x.value : (fallback as JsonValue)
   if (fallback !== undefined && kindOf(x.value) !== kindOf(fallback)) {
     x.reason = 'ERROR'
     x.errorCode = 'TYPE_MISMATCH'

@@ -85,9 +85,9 @@ const finish = (h: number): number => {
   return h >>> 0
 }
 
-/** The state after hashing `prefix` (seed 0), to resume with `hashFrom`. */
-export const hashPrefix = (prefix: string): HashState => {
-  const h = absorb(0, 0, 0, 0, prefix)
+/** The state after hashing `prefix` (with `seed`, default 0), to resume with `hashFrom`. */
+export const hashPrefix = (prefix: string, seed = 0): HashState => {
+  const h = absorb(seed | 0, 0, 0, 0, prefix)
   return { h, k: K, n: N, len: L }
 }
 
@@ -106,6 +106,19 @@ export const BUCKETS = 10_000
  * for h >= 2^31. Since 10000 = 2 * 5000 and h = 2q + b: h % 10000 = 2 * (q % 5000) + b.
  */
 export const toBucket = (h: number): number => ((h >>> 1) % 5000) * 2 + (h & 1)
+
+/**
+ * A bucket map other than `toBucket`, for configs that name their own bucketing (`hash` on a serve):
+ * `mod` is `h % buckets`; `scale` is `floor(h * buckets / 2^32)` (flagd's fractional, v2), computed in
+ * two 16-bit halves so every product stays below 2^53; `abs` is `|h as int32|` (0 to 2^31), the magnitude
+ * flagd's v1 fractional compared against `buckets` (2^31 - 1 there).
+ */
+export const bucketMap = (map: 'mod' | 'scale' | 'abs', buckets: number): ((h: number) => number) =>
+  map === 'scale'
+    ? (h) => Math.floor(((h >>> 16) * buckets + Math.floor(((h & 0xffff) * buckets) / 65536)) / 65536)
+    : map === 'abs'
+      ? (h) => (h > 0x7fffffff ? 0x100000000 - h : h)
+      : (h) => h % buckets
 
 /** The rollout bucket (0..9999) of `unit` for `salt`: `murmur3(salt + ":" + unit) % 10000`. */
 export const bucketOf = (salt: string, unit: string): number => toBucket(murmur3(`${salt}:${unit}`))

@@ -1,6 +1,6 @@
 import { BUCKETS, hashFrom, hashPrefix, toBucket, type HashState } from './hash.ts'
 import { asTime, reader } from './conditions.ts'
-import type { Context, Ramp } from './types.ts'
+import type { By, Context, Ramp } from './types.ts'
 
 /** Reads a unit id (stickiness) from a context: a non-empty string, or a finite number as its decimal string. */
 export type UnitReader = (context: Context) => string | undefined
@@ -11,11 +11,26 @@ const asUnit = (value: unknown): string | undefined =>
     : typeof value === 'number' && Number.isFinite(value) ? String(value)
       : undefined
 
-/** `by` names the stickiness attribute; without it: userId, then sessionId, then anonymousId. */
-export const unitReader = (by: string | undefined): UnitReader => {
+/** `$random` in a `by` list: a fresh id per evaluation (not sticky). */
+export const RANDOM_UNIT = '$random'
+const randomUnit: UnitReader = () => String(Math.random())
+
+/** `by` names the stickiness attribute (or attributes, tried in order); without it: userId, then sessionId, then anonymousId. */
+export const unitReader = (by: By | undefined): UnitReader => {
   if (by === undefined) return (context) => asUnit(context.userId) ?? asUnit(context.sessionId) ?? asUnit(context.anonymousId)
-  const read = reader(by)
-  return (context) => asUnit(read(context))
+  if (typeof by === 'string') {
+    if (by === RANDOM_UNIT) return randomUnit
+    const read = reader(by)
+    return (context) => asUnit(read(context))
+  }
+  const readers = by.map(unitReader)
+  return (context) => {
+    for (let i = 0; i < readers.length; i++) {
+      const unit = readers[i]!(context)
+      if (unit !== undefined) return unit
+    }
+    return undefined
+  }
 }
 
 /** Compiled percentage: a threshold in buckets, fixed or rising along a ramp with the clock. */
@@ -27,10 +42,10 @@ export interface Threshold {
   bounds: number[]
 }
 
-/** round(p * 100): `1.1 * 100` is 110.00000000000001 in floating point. */
-const toBuckets = (percent: number): number => Math.round(percent * 100)
-
-export const compileThreshold = (rollout: number | Ramp): Threshold => {
+export const compileThreshold = (rollout: number | Ramp, buckets: number = BUCKETS): Threshold => {
+  // round(p * 100): `1.1 * 100` is 110.00000000000001 in floating point.
+  const toBuckets = buckets === BUCKETS ? (percent: number): number => Math.round(percent * 100)
+    : (percent: number): number => Math.round((percent * buckets) / 100)
   if (typeof rollout === 'number') {
     const fixed = toBuckets(rollout)
     return { fixed, at: () => fixed, bounds: [] }
@@ -58,12 +73,12 @@ export interface Split {
   bounds: number[]
 }
 
-export const compileSplit = (weights: Record<string, number>): Split => {
+export const compileSplit = (weights: Record<string, number>, buckets: number = BUCKETS): Split => {
   const names = Object.keys(weights)
   let total = 0
   for (const name of names) total += weights[name]!
   let sum = 0
-  const bounds = names.map((name) => (BUCKETS * (sum += weights[name]!)) / total)
+  const bounds = names.map((name) => (buckets * (sum += weights[name]!)) / total)
   return { names, bounds }
 }
 

@@ -18,10 +18,11 @@ export interface Context {
 export type Operator =
   | 'in' | 'notIn' | 'eq' | 'neq' | 'contains' | 'startsWith' | 'endsWith' | 'matches'
   | 'lt' | 'lte' | 'gt' | 'gte' | 'before' | 'after'
-  | 'semverEq' | 'semverLt' | 'semverLte' | 'semverGt' | 'semverGte' | 'exists'
+  | 'semverEq' | 'semverLt' | 'semverLte' | 'semverGt' | 'semverGte' | 'exists' | 'inCidr'
 
 /**
- * Compare one context attribute. `values` (strings, numbers, booleans) for `in` / `notIn`; no operand for
+ * Compare one context attribute. `values` (strings, numbers, booleans) for `in` / `notIn`, IPv4 or IPv6
+ * addresses and CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`) for `inCidr`; no operand for
  * `exists` (wrap it in `not` for "must not exist"); `value` for the others: a finite number for
  * `lt`/`lte`/`gt`/`gte`, an ISO 8601 instant or epoch milliseconds for `before`/`after`, a version for
  * `semver*`, a regex of at most 256 characters for `matches`, a string, number or boolean otherwise.
@@ -55,20 +56,58 @@ export interface Ramp {
   end: string
 }
 
-/** Serve `variant` (default `on`) to `rollout`% of units; the others fall through to the next rule. */
+/**
+ * Stickiness: the context attribute that identifies a unit, or attributes tried in order. The name
+ * `$random` stands for a fresh random id on every evaluation (a non-sticky rollout, as Unleash's
+ * `random` stickiness); put it last.
+ */
+export type By = string | string[]
+
+/**
+ * How a serve hashes units into buckets, for configs translated from other systems (Unleash, flagd);
+ * every field defaults to flagstage's own bucketing (DESIGN section 4). The bucket of a unit is
+ * `map(murmur3_x86_32(utf8(prefix + unit), seed))`; a rollout of p% takes buckets below
+ * `round(p * buckets / 100)`, a split gives each variant `buckets * weight / total` buckets in order.
+ */
+export interface Bucketing {
+  /** Hashed before the unit id. @default `salt + ":"` (rollout), `salt + ":variant:"` (split) */
+  prefix?: string
+  /** murmur3 seed, an integer from 0 to 2^32 - 1. @default 0 */
+  seed?: number
+  /** Number of buckets, an integer from 1 to 2^32. With it, split weights are relative (any positive sum). @default 10000 */
+  buckets?: number
+  /**
+   * Hash to bucket: `mod` is `hash % buckets`; `scale` is `floor(hash * buckets / 2^32)` (flagd's
+   * fractional); `abs` is the magnitude of the hash read as a signed 32-bit integer (flagd's v1
+   * fractional, with `buckets` 2147483647). @default 'mod'
+   */
+  map?: 'mod' | 'scale' | 'abs'
+}
+
+/**
+ * Serve `variant` (default `on`) to `rollout`% of units, or split them with `then`; the others fall
+ * through to the next rule.
+ */
 export interface RolloutServe {
   rollout: number | Ramp
   variant?: string
-  /** Stickiness attribute. @default 'userId' (then 'sessionId', then 'anonymousId') */
-  by?: string
+  /** Split the units in the rollout between variants (its own `by`, `salt` and `hash`), instead of serving `variant`. */
+  then?: SplitServe
+  /** Stickiness attribute(s). @default 'userId' (then 'sessionId', then 'anonymousId') */
+  by?: By
   salt?: string
+  hash?: Bucketing
 }
 
-/** Split units between variants by weight: percentages (>= 0) that must sum to 100 (±0.01). */
+/**
+ * Split units between variants by weight: percentages (>= 0) that must sum to 100 (±0.01), or
+ * relative weights when `hash.buckets` is set.
+ */
 export interface SplitServe {
   split: Record<string, number>
-  by?: string
+  by?: By
   salt?: string
+  hash?: Bucketing
 }
 
 /** What a rule serves: a variant name, a rollout or a split. */
@@ -86,10 +125,15 @@ export interface Schedule {
   until?: string
 }
 
-/** A prerequisite: this flag is served only when `flag` evaluates to `variant` (default `on`). */
+/**
+ * A prerequisite: this flag is served only when `flag` evaluates to `variant` (default `on`; a list
+ * means any of them, an empty list never), or, with `enabled`, when `flag`'s `isEnabled` answer is
+ * `enabled` (then `variant` is not allowed).
+ */
 export interface Prerequisite {
   flag: string
-  variant?: string
+  variant?: string | string[]
+  enabled?: boolean
 }
 
 /** One flag definition. */
@@ -98,8 +142,12 @@ export interface FlagConfig {
   enabled: boolean
   /** @default { on: true, off: false } */
   variants?: Record<string, JsonValue>
-  /** @default 'off' */
-  offVariant?: string
+  /**
+   * Served when no rule serves, and to everyone when `enabled` is false. `null`: no variant, so readers
+   * get the caller's default (`value(key, fallback)`, the client's `defaults`), as flagd's absent
+   * `defaultVariant` does. @default 'off'
+   */
+  offVariant?: string | null
   /** Rules, first match wins; when none serves, `offVariant` is served. */
   rules?: Rule[]
   /** @default the flag key */

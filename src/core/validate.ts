@@ -1,4 +1,5 @@
 import type { FlagstageError } from './errors.ts'
+import { parseCidr } from './cidr.ts'
 import { compileRegex } from './regex.ts'
 import { parseSemver } from './semver.ts'
 import type { Config } from './types.ts'
@@ -24,11 +25,12 @@ const ROOT = keySet('schemaVersion revision $schema description meta segments fl
 const FLAG = keySet('enabled variants offVariant salt description schedule rules requires')
 const SCHEDULE = keySet('from until')
 const RULE = keySet('if serve')
-const ROLLOUT = keySet('by salt rollout variant')
-const SPLIT = keySet('by salt split')
-const SERVE = keySet('by salt rollout variant split') // neither or both of rollout and split
+const ROLLOUT = keySet('by salt hash rollout variant then')
+const SPLIT = keySet('by salt hash split')
+const SERVE = keySet('by salt hash rollout variant then split')
+const HASH = keySet('prefix seed buckets map') // neither or both of rollout and split
 const RAMP = keySet('from to start end')
-const REQUIRE = keySet('flag variant')
+const REQUIRE = keySet('flag variant enabled')
 /** The kinds of condition, in precedence order. */
 const KINDS = keySet('attr segment all any not')
 const ATTR = keySet('attr op caseInsensitive values value')
@@ -39,13 +41,14 @@ const NO_KIND = keySet('attr segment all any not op caseInsensitive values value
 // regex, a number, a number or an instant, a version, or nothing. Adding an operator is a name here (and
 // its evaluation in conditions.ts). Messages list the operators in this order.
 const OPERANDS = ['in notIn', 'eq neq contains startsWith endsWith', 'matches', 'lt lte gt gte', 'before after',
-  'semverEq semverLt semverLte semverGt semverGte', 'exists']
+  'semverEq semverLt semverLte semverGt semverGte', 'exists', 'inCidr']
 const LIST = 0
 const SCALAR = 1
 const REGEX = 2
 const NUMBER = 3
 const TIME = 4
 const VERSION = 5
+const CIDRS = 7
 const OPERATORS = Object.create(null) as Record<string, number>
 OPERANDS.forEach((list, operand) => list.split(' ').forEach((op) => (OPERATORS[op] = operand)))
 const OPERATOR_NAMES = names(OPERATORS)
@@ -124,6 +127,7 @@ const attr = (c: Obj): unknown => {
   const value = c.value
   const none = (k: string): unknown => c[k] === undefined || fail(`${op} takes no "${k}"`, k)
   if (operand == LIST) return none('value'), list(c.values, 'values', scalar)
+  if (operand == CIDRS) return none('value'), list(c.values, 'values', (v) => parseCidr(v) || expect('an IP address or CIDR block like 10.0.0.0/8', v))
   none('values')
   return operand == SCALAR ? scalar(value, 'value')
     : operand == REGEX ? regex(value, ci === true)
@@ -152,6 +156,7 @@ const condition = (c: unknown): void => {
   depth--
 }
 
+let relative = false // the split being checked has its own bucket count: weights are relative
 const split = (w: unknown): void => {
   if (!isObject(w)) return void expect('an object', w)
   let sum = 0
@@ -161,8 +166,9 @@ const split = (w: unknown): void => {
     variant(k, k)
     finite(x) && (x as number) >= 0 ? (sum += x as number) : expect('a weight >= 0', x, k)
   }
+  if (relative) sum > 0 || expect('weights with a positive sum', w)
   // 33.33 * 3 sums to 99.99000000000001 in floating point: allow for that beyond the 0.01 tolerance.
-  if (Math.abs(sum - 100) > 0.01 + 1e-9) fail(`weights sum to ${+sum.toFixed(6)} (expected 100)`)
+  else if (Math.abs(sum - 100) > 0.01 + 1e-9) fail(`weights sum to ${+sum.toFixed(6)} (expected 100)`)
 }
 const ramp = (r: Obj): void => {
   keys(r, RAMP)
@@ -178,14 +184,28 @@ const serve = (s: unknown): unknown => {
   // Neither or both of rollout and split: any serve key is allowed, the problem is the kind.
   if ((rollout === undefined) === (s.split === undefined)) return keys(s, SERVE), fail('expected rollout or split')
   keys(s, rollout === undefined ? SPLIT : ROLLOUT)
-  s.by === undefined || name(s.by, 'by')
+  s.by === undefined || (isArray(s.by) ? list(s.by, 'by', (v) => name(v), 1) : name(s.by, 'by'))
   str(s.salt, 'salt')
+  const h = s.hash
+  if (h !== undefined) at('hash', bucketing, h)
+  relative = isObject(h) && h.buckets !== undefined
   if (rollout === undefined) return at('split', split, s.split)
   isObject(rollout) ? at('rollout', ramp, rollout)
     : !percent(rollout) ? expect('0 to 100', rollout, 'rollout')
       // A whole number of hundredths, give or take 1e-6: 1.1 * 100 is 110.00000000000001.
       : ((rollout as number) * 100 + 1e-6) % 1 < 2e-6 || expect('at most two decimals', rollout, 'rollout')
-  return variant(s.variant, 'variant', 'on')
+  if (s.then === undefined) return variant(s.variant, 'variant', 'on')
+  s.variant === undefined || fail('a rollout with "then" takes no variant', 'variant')
+  return at('then', (t: unknown) => (isObject(t) && t.split !== undefined && t.rollout === undefined ? serve(t) : expect('a split', t)), s.then)
+}
+const int = (v: unknown, key: string, min: number, max: number): unknown =>
+  v === undefined || (Number.isInteger(v) && (v as number) >= min && (v as number) <= max) || expect(`an integer from ${min} to ${max}`, v, key)
+const bucketing = (h: unknown): unknown => {
+  if (!obj(h, HASH)) return
+  str(h.prefix, 'prefix')
+  int(h.seed, 'seed', 0, 2 ** 32 - 1)
+  int(h.buckets, 'buckets', 1, 2 ** 32)
+  return h.map === undefined || ['mod', 'scale', 'abs'].includes(h.map as string) || oneOf(h.map, ['mod', 'scale', 'abs'], 'map')
 }
 // The hot path (every flag, every rule) tests types inline: a cold process runs it interpreted, where
 // every call counts.
@@ -202,7 +222,10 @@ const schedule = (s: unknown): unknown => {
   time = s.from === undefined ? -Infinity : instant(s.from, 'from')
   return s.until === undefined || later(s.until, 'until')
 }
-const prerequisite = (r: unknown): unknown => obj(r, REQUIRE) && (name(r.flag, 'flag'), str(r.variant, 'variant'))
+const prerequisite = (r: unknown): unknown => obj(r, REQUIRE) && (name(r.flag, 'flag'),
+  r.enabled === undefined ? (isArray(r.variant) ? list(r.variant, 'variant', (v) => name(v)) : str(r.variant, 'variant'))
+    : (typeof r.enabled == 'boolean' || expect('true or false', r.enabled, 'enabled'),
+      r.variant === undefined || fail('takes "variant" or "enabled", not both', 'variant')))
 const variantsOf = (vs: unknown): unknown => {
   if (!isObject(vs)) return expect('an object', vs)
   let n = 0
@@ -218,7 +241,7 @@ const flag = (f: unknown, key: string): void => {
   typeof enabled == 'boolean' || expect('true or false', enabled, 'enabled')
   variants = ON_OFF
   if (vs !== undefined) at('variants', variantsOf, vs)
-  ;(offVariant === undefined && variants === ON_OFF) || variant(offVariant, 'offVariant', 'off')
+  ;(offVariant === undefined && variants === ON_OFF) || offVariant === null || variant(offVariant, 'offVariant', 'off')
   salt === undefined || str(salt, 'salt')
   description === undefined || str(description, 'description')
   if (sc !== undefined) at('schedule', schedule, sc)
@@ -244,7 +267,9 @@ const prerequisites = (flags: Obj, all: string[]): void => {
       const target = own(flags, ref.flag) ? flags[ref.flag] : undefined
       const vs = isObject(target) && target.variants
       variants = isObject(vs) ? vs : ON_OFF
-      target === undefined ? oneOf(ref.flag, all, 'flag') : variant(ref.variant, 'variant', 'on')
+      target === undefined ? oneOf(ref.flag, all, 'flag')
+        : isArray(ref.variant) ? ref.variant.forEach((v, j) => (path.push('variant'), variant(v, j), path.pop()))
+          : ref.enabled === undefined && variant(ref.variant, 'variant', 'on')
       path.length = 0
     })
   }

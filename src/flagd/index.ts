@@ -1,4 +1,9 @@
 // Public entry of 'flagstage/flagd': an explicit list, values first, then types, grouped by file.
-// Core is reached only as 'flagstage' (external in the build: one core instance).
+// Core is reached only as 'flagstage'.
 
-export {}
+export { flagdContext } from './context.ts'
+export { flagd } from './source.ts'
+export { fromFlagd } from './translate.ts'
+
+export type { FlagdSourceOptions } from './source.ts'
+export type { FlagdDefinitions, FlagdFlag, FromFlagdOptions } from './types.ts'

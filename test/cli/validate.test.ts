@@ -66,7 +66,7 @@ describe('flagstage validate', () => {
     const { io, stdout } = fakeIo({ 'bad.json': bad })
     expect(run(['--github', 'bad.json'], io)).toBe(1)
     expect(stdout().split('\n')[0]).toBe(
-      '::error file=bad.json,line=6,col=46,title=flagstage validate::flags.a.rules[0].if.op: expected one of in, notIn, eq, neq, contains, startsWith, endsWith, matches, lt, lte, gt, gte, before, after, semverEq, semverLt, semverLte, semverGt, semverGte, exists, got "inn" (did you mean "in"?)',
+      '::error file=bad.json,line=6,col=46,title=flagstage validate::flags.a.rules[0].if.op: expected one of in, notIn, eq, neq, contains, startsWith, endsWith, matches, lt, lte, gt, gte, before, after, semverEq, semverLt, semverLte, semverGt, semverGte, exists, ..., got "inn" (did you mean "in"?)',
     )
   })
 

@@ -112,11 +112,11 @@ describe('schema.json', () => {
   it('leaves exactly the cross-reference and arithmetic checks to validateConfig', () => {
     const validatorOnly = Object.entries(expected).filter(([, e]) => !e.schema).map(([file]) => file.replace(/\.json$/, ''))
     expect(validatorOnly.sort()).toEqual([
-      'before-february-30', 'conditions-too-deep', 'matches-invalid-regex', 'off-variant-default-missing',
+      'before-february-30', 'conditions-too-deep', 'in-cidr-invalid', 'matches-invalid-regex', 'off-variant-default-missing',
       'off-variant-unknown', 'ramp-end-before-start', 'requires-cycle', 'requires-self', 'requires-unknown-flag',
-      'requires-unknown-variant', 'rollout-default-variant-missing', 'rollout-three-decimals', 'rollout-variant-unknown',
+      'requires-unknown-variant', 'requires-unknown-variant-in-list', 'rollout-default-variant-missing', 'rollout-three-decimals', 'rollout-variant-unknown',
       'schedule-from-after-until', 'segment-cycle', 'segment-self-reference', 'segment-unknown',
-      'segment-unknown-in-segment', 'serve-unknown-variant', 'split-sum-not-100', 'split-unknown-variant',
+      'segment-unknown-in-segment', 'serve-unknown-variant', 'split-relative-without-buckets', 'split-sum-not-100', 'split-unknown-variant',
       'variant-value-too-deep',
     ])
   })

@@ -187,7 +187,7 @@ describe('validateConfig', () => {
     it('rejects unknown keys in a serve, listing the known ones', () => {
       const error = problem(serving({ rollout: 5, varaint: 'on' }))
       expect(error.path).toBe(`${R}.serve.varaint`)
-      expect(error.message).toContain('unexpected key "varaint" (expected one of by, salt, rollout, variant)')
+      expect(error.message).toContain('unexpected key "varaint" (expected one of by, salt, hash, rollout, variant, then)')
       expect(pathOf(serving({ split: { on: 100 }, variant: 'on' }))).toBe(`${R}.serve.variant`)
     })
 
@@ -363,7 +363,7 @@ describe('validateConfig', () => {
     it('rejects an unknown operator, listing the operators', () => {
       const error = problem(when({ attr: 'country', op: 'inn', values: ['US'] }))
       expect(error.path).toBe(`${R}.if.op`)
-      expect(error.message).toMatch(/^flags\.a\.rules\[0\]\.if\.op: expected one of in, notIn, eq, neq, .*exists, got "inn"$/)
+      expect(error.message).toMatch(/^flags\.a\.rules\[0\]\.if\.op: expected one of in, notIn, eq, neq, .*exists, \.\.\., got "inn"$/)
     })
 
     it.each([undefined, 1, 'EQ', 'toString', '__proto__'])('rejects op %j', (op) => {
