@@ -21,10 +21,11 @@ export function mapSource(source: Source, map: (document: unknown, meta?: EmitMe
         try {
           mapped = map(document, meta)
         } catch (error) {
-          return fail(isFlagstageError(error) ? error
+          fail(isFlagstageError(error) ? error
             : new FlagstageError(ErrorCode.SOURCE_ERROR, `mapping the document failed: ${(error as Error)?.message}`, { cause: error }))
+          return false // nothing was accepted: the source must not build on this document (issue #9)
         }
-        emit(mapped, meta)
+        return emit(mapped, meta)
       }, fail)
     },
   }

@@ -41,9 +41,17 @@ describe('http() scheduling', () => {
 
   it('waits at least Retry-After seconds after a 429', async () => {
     const server = await startServer(faultThenOk(1, (_req, res) => res.writeHead(429, { 'retry-after': '1' }).end()))
-    const rec = record(http(url(server), fast))
+    // Retry-After is capped at retryMaxMs (issue #9): give it room above the 1 s the server asks for.
+    const rec = record(http(url(server), { ...fast, retryMaxMs: 2_000 }))
     await expectRecovered(rec, 'HTTP_ERROR', 429)
     expect(server.hits[1]!.at - server.hits[0]!.at).toBeGreaterThanOrEqual(990)
+  })
+
+  it('caps Retry-After at retryMaxMs', async () => {
+    const server = await startServer(faultThenOk(1, (_req, res) => res.writeHead(429, { 'retry-after': '86400' }).end()))
+    const rec = record(http(url(server), { ...fast, retryMaxMs: 50 }))
+    await expectRecovered(rec, 'HTTP_ERROR', 429)
+    expect(server.hits).toHaveLength(2)
   })
 
   it('honours Retry-After given as an HTTP date on a 503', async () => {
@@ -56,7 +64,7 @@ describe('http() scheduling', () => {
         res.writeHead(503, { 'retry-after': new Date(until).toUTCString() }).end()
       }),
     )
-    const rec = record(http(url(server), fast))
+    const rec = record(http(url(server), { ...fast, retryMaxMs: 2_000 }))
     await expectRecovered(rec, 'HTTP_ERROR', 503)
     expect(wait).toBeGreaterThanOrEqual(300)
     expect(server.hits[1]!.at - server.hits[0]!.at).toBeGreaterThanOrEqual(wait - 50) // backoff alone would be < 20 ms
