@@ -26,7 +26,7 @@ const refusedAtGlobalScope = (error: unknown): boolean => {
  */
 export const runSource = (
   source: Source,
-  emit: (document: unknown, meta?: EmitMeta) => void,
+  emit: (document: unknown, meta?: EmitMeta) => unknown,
   fail: (error: FlagstageError) => void,
   dormant: (asleep: boolean) => void,
 ): SourceRunner => {
@@ -49,9 +49,8 @@ export const runSource = (
     if (refusedAtGlobalScope(error)) sleep()
     else if (!asleep && !stopped) fail(error)
   }
-  const onEmit = (document: unknown, meta?: EmitMeta): void => {
-    if (!asleep && !stopped) emit(document, meta)
-  }
+  // Passes the client's verdict back: `false` for a rejected document (issue #9, Source contract).
+  const onEmit = (document: unknown, meta?: EmitMeta): unknown => (!asleep && !stopped ? emit(document, meta) : false)
   const begin = (): void => {
     try {
       const h: SourceHandle = source.start(onEmit, onFail)

@@ -97,13 +97,13 @@ export const cycle = (what: string, key: string): void => {
         // Chains are bounded so that evaluation needs no deep recursion (issue #9): report the deepest.
         let h = 0
         let j = -1
-        refs?.forEach((r, k) => (height.get(r.flag) ?? 0) >= h && ((h = (height.get(r.flag) ?? 0) + 1), (j = k)))
+        refs?.forEach((r, k) => r && (height.get(r.flag) ?? 0) >= h && ((h = (height.get(r.flag) ?? 0) + 1), (j = k)))
         height.set(from, h)
         if (h > MAX_CHAIN_DEPTH && !deep) {
           deep = true // one report per chain graph, also in all-problems mode
           const chain = [from]
           for (let at = from; chain.length <= MAX_CHAIN_DEPTH + 1; ) {
-            const deepest = (graph.get(at) ?? []).reduce((a: Ref | undefined, r) => (!a || (height.get(r.flag) ?? 0) > (height.get(a.flag) ?? 0) ? r : a), undefined)
+            const deepest = (graph.get(at) ?? []).reduce((a: Ref | undefined, r) => (!r ? a : !a || (height.get(r.flag) ?? 0) > (height.get(a.flag) ?? 0) ? r : a), undefined)
             if (!deepest) break
             chain.push((at = deepest.flag))
           }
