@@ -1,4 +1,4 @@
-import { closestName, isFlagstageError, validateConfig } from 'flagstage'
+import { closestName, configProblems } from 'flagstage'
 import type { FlagstageError } from 'flagstage'
 
 /** One problem in a config, for people and for CI (`--json`). */
@@ -41,19 +41,5 @@ const toProblem = (error: FlagstageError): Problem => {
   return problem
 }
 
-type AllProblems = (document: unknown) => FlagstageError[]
-
-/**
- * Every problem of a document, in the validator's order. Uses core's all-problems mode when the core has
- * one (`configProblems`), else the first problem `validateConfig` throws.
- */
-export const findProblems = (document: unknown, all?: AllProblems): Problem[] => {
-  if (all) return all(document).map(toProblem)
-  try {
-    validateConfig(document)
-    return []
-  } catch (error) {
-    if (!isFlagstageError(error)) throw error
-    return [toProblem(error)]
-  }
-}
+/** Every problem of a document, with its path and "did you mean", in the validator's order (core's `configProblems`). */
+export const findProblems = (document: unknown): Problem[] => configProblems(document).map(toProblem)
