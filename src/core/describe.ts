@@ -6,7 +6,7 @@ import { hashFrom } from './hash.ts'
 import { bucket, pickSplit } from './rollout.ts'
 import type { Client, FlagTypes } from './client-types.ts'
 import { hostOf } from './client-host.ts'
-import type { Condition, Config, Context, EvaluationErrorCode, JsonValue, Reason, Serve } from './types.ts'
+import type { Condition, Config, Context, Explanation, JsonValue, Serve } from './types.ts'
 import { validateConfig } from './validate.ts'
 
 // Why a flag serves what it serves, for people (`flagstage explain`, devtools). The final answer is the
@@ -59,18 +59,10 @@ export interface PrerequisiteDescription {
 }
 
 /** Everything about how one flag is evaluated for one context at one instant. */
-export interface FlagDescription {
-  key: string
+export interface FlagDescription extends Explanation<JsonValue | undefined> {
   found: boolean
   /** The instant described (ms since epoch). */
   at: number
-  value: JsonValue | undefined
-  variant: string | undefined
-  reason: Reason
-  errorCode?: EvaluationErrorCode
-  ruleIndex: number
-  bucket: number
-  revision: string | undefined
   /** What decided: a forced variant, the kill switch, the schedule, a prerequisite, a rule, or no rule. */
   decidedBy: 'not-found' | 'override' | 'kill-switch' | 'schedule' | 'prerequisite' | 'rule' | 'no-rule'
   /** A variant forced by the client's `overrides`. */
