@@ -15,6 +15,8 @@ export { configProblems, validateConfig } from './core/validate.ts'
 export { http } from './sources/http.ts'
 export { localStorageCache } from './sources/local-storage-cache.ts'
 export { mapSource } from './sources/map-source.ts'
+export { mergePatch } from './sources/merge-patch.ts'
+export { mergePatchDiff } from './sources/merge-patch-diff.ts'
 export { sse } from './sources/sse.ts'
 export { staticSource } from './sources/static.ts'
 

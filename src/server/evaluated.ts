@@ -3,6 +3,7 @@ import type { Client, Context, Evaluator, Snapshot } from 'flagstage'
 import { preflight, corsHeaders } from './cors.ts'
 import type { CorsOptions } from './cors.ts'
 import { cachedJson } from './http-cache.ts'
+import { whenServable } from './ready.ts'
 
 /** A Fetch API handler: what Next.js route handlers, workerd, Deno.serve and Bun.serve call. */
 export type FetchHandler = (request: Request) => Promise<Response>
@@ -39,6 +40,25 @@ export interface EvaluatedHandlerOptions {
   readyTimeoutMs?: number
 }
 
+/**
+ * `context` made safe for a handler: a throw or rejection is reported once (per handler) and
+ * gives the anonymous answer, an empty context.
+ */
+export const contextResolver = (context: RequestContextFunction): ((request: Request) => Promise<Context>) => {
+  let warned = false
+  return async (request) => {
+    try {
+      return (await context(request)) ?? {}
+    } catch (error) {
+      if (!warned) {
+        warned = true
+        console.warn('[flagstage/server] the context function threw; serving the anonymous answer (empty context)', error)
+      }
+      return {}
+    }
+  }
+}
+
 const EMPTY: Snapshot = { evaluated: true, revision: undefined, flags: {} }
 const serveEmpty: Evaluator = {
   isEnabled: () => false,
@@ -65,25 +85,14 @@ const serveEmpty: Evaluator = {
  */
 export const evaluatedHandler = (options: EvaluatedHandlerOptions = {}): FetchHandler => {
   const { context, evaluator, vary = 'Cookie, Authorization', cacheControl, cors, readyTimeoutMs = 1_000 } = options
-  let warned = false
-  const contextOf = async (request: Request): Promise<Context> => {
-    try {
-      return (await context!(request)) ?? {}
-    } catch (error) {
-      if (!warned) {
-        warned = true
-        console.warn('[flagstage/server] the context function threw; serving the anonymous answer (empty context)', error)
-      }
-      return {}
-    }
-  }
+  const contextOf = context && contextResolver(context)
   const flagsFor = async (request: Request): Promise<Evaluator> => {
     if (evaluator) return evaluator(request)
     const client = options.client ?? getDefaultClient()
     if (!client) return serveEmpty
     // A cold client (a Worker's first request) gets a moment to load its first config.
-    if (client.status().state === 'loading') await client.ready({ timeoutMs: readyTimeoutMs })
-    return client.forContext(context ? await contextOf(request) : {})
+    await whenServable(client, readyTimeoutMs)
+    return client.forContext(contextOf ? await contextOf(request) : {})
   }
   const allow = cors ? 'GET, HEAD, OPTIONS' : 'GET, HEAD'
   return async (request) => {

@@ -2,6 +2,7 @@ import type { Client, Context } from 'flagstage'
 import { corsHeaders, preflight, type CorsOptions } from './cors.ts'
 import { cachedJson, PRIVATE_NO_CACHE } from './http-cache.ts'
 import { evaluateFlag, readContext, type BadRequest } from './ofrep-evaluation.ts'
+import { PROBE_KEY, whenServable } from './ready.ts'
 import type { FetchHandler, RequestContextFunction } from './evaluated.ts'
 
 /** An OFREP `eventStreams` entry: an SSE URL that announces changes (`refetchEvaluation` events). */
@@ -51,8 +52,6 @@ const json = (status: number, body: unknown, headers: Headers = new Headers()): 
   return new Response(JSON.stringify(body), { status, headers })
 }
 
-/** A key no config holds: its evaluation tells "no config yet" (`PROVIDER_NOT_READY`) from "loaded". */
-const PROBE = '\u0000flagstage:probe'
 
 /** The body as text, or a 400 reason when it is larger than `max` bytes. */
 const readBody = async (request: Request, max: number): Promise<string | BadRequest> => {
@@ -124,7 +123,7 @@ export const ofrepHandler = (options: OfrepHandlerOptions): FetchHandler => {
     if ('error' in read) return json(400, bulk ? read.error : { key, ...read.error }, headers)
     const ctx: Context = context ? { ...read.context, ...(await context(request)) } : read.context
     // A cold start (a worker's first request): give the source a moment before answering "not ready".
-    if (client.explain(PROBE).errorCode === 'PROVIDER_NOT_READY') await client.ready({ timeoutMs: readyTimeoutMs })
+    await whenServable(client, readyTimeoutMs)
     const flags = client.forContext(ctx)
 
     if (!bulk) {
@@ -133,7 +132,7 @@ export const ofrepHandler = (options: OfrepHandlerOptions): FetchHandler => {
       return json(result.errorCode === 'FLAG_NOT_FOUND' ? 404 : 500, result, headers)
     }
 
-    const probe = evaluateFlag(flags, PROBE)
+    const probe = evaluateFlag(flags, PROBE_KEY)
     if ('errorCode' in probe && probe.errorCode === 'PROVIDER_NOT_READY') {
       return json(500, { errorCode: 'PROVIDER_NOT_READY', errorDetails: probe.errorDetails }, headers)
     }
