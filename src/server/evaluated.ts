@@ -91,7 +91,8 @@ export const evaluatedHandler = (options: EvaluatedHandlerOptions = {}): FetchHa
     const client = options.client ?? getDefaultClient()
     if (!client) return serveEmpty
     // A cold client (a Worker's first request) gets a moment to load its first config.
-    await whenServable(client, readyTimeoutMs)
+    const cold = whenServable(client, readyTimeoutMs)
+    if (cold) await cold
     return client.forContext(contextOf ? await contextOf(request) : {})
   }
   const allow = cors ? 'GET, HEAD, OPTIONS' : 'GET, HEAD'

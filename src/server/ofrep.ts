@@ -123,7 +123,8 @@ export const ofrepHandler = (options: OfrepHandlerOptions): FetchHandler => {
     if ('error' in read) return json(400, bulk ? read.error : { key, ...read.error }, headers)
     const ctx: Context = context ? { ...read.context, ...(await context(request)) } : read.context
     // A cold start (a worker's first request): give the source a moment before answering "not ready".
-    await whenServable(client, readyTimeoutMs)
+    const cold = whenServable(client, readyTimeoutMs)
+    if (cold) await cold
     const flags = client.forContext(ctx)
 
     if (!bulk) {

@@ -8,11 +8,11 @@ export const PROBE_KEY = '\u0000flagstage:probe'
 export const isCold = (client: Client): boolean => client.explain(PROBE_KEY).errorCode === 'PROVIDER_NOT_READY'
 
 /**
- * Give a cold client up to `timeoutMs` to load its first config; resolves at once when it has
- * something to serve. Never rejects.
+ * Give a cold client up to `timeoutMs` to load its first config: a promise (never rejects) while
+ * it has nothing to serve, else undefined, so a warm request goes on synchronously (no await tick
+ * in which a reload could land between reading the request and choosing the config).
  * @example
- * await whenServable(client, readyTimeoutMs); return serve(client.forContext(ctx))
+ * const cold = whenServable(client, readyTimeoutMs); if (cold) await cold
  */
-export const whenServable = async (client: Client, timeoutMs: number): Promise<void> => {
-  if (isCold(client)) await client.ready({ timeoutMs })
-}
+export const whenServable = (client: Client, timeoutMs: number): Promise<unknown> | undefined =>
+  isCold(client) ? client.ready({ timeoutMs }) : undefined

@@ -173,7 +173,8 @@ export const streamHandler = (options: StreamHandlerOptions): StreamHandler => {
       return new Response(null, { status: 405, headers })
     }
     if (closed) return new Response(null, { status: 503, headers })
-    await whenServable(client, readyTimeoutMs)
+    const cold = whenServable(client, readyTimeoutMs)
+    if (cold) await cold
     if (!evaluated) follow()
     const context = evaluated && contextOf ? await contextOf(request) : undefined
     if (closed) return new Response(null, { status: 503, headers })

@@ -23,13 +23,15 @@ export const parseFrame = (block: string): Frame => {
   return frame
 }
 
+export interface Framer { frames: Frame[]; feed(text: string): void }
+
 /** Collects frames from a stream of text chunks. */
-export const framer = () => {
+export const framer = (): Framer => {
   let buffer = ''
   const frames: Frame[] = []
   return {
     frames,
-    feed(text: string) {
+    feed(text: string): void {
       buffer += text
       let end: number
       while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -40,15 +42,25 @@ export const framer = () => {
   }
 }
 
+export interface FrameReader {
+  frames: Frame[]
+  readonly done: boolean
+  /** Read until `n` frames have arrived in all (or the stream ends). */
+  until(n: number): Promise<Frame[]>
+  /** Read one chunk (whatever is ready); false at the end. */
+  next(): Promise<boolean>
+  cancel(): Promise<void>
+}
+
 /** Reads a Response body frame by frame. */
-export const reader = (response: Response) => {
+export const reader = (response: Response): FrameReader => {
   const r = response.body!.getReader()
   const decoder = new TextDecoder()
   const f = framer()
   let done = false
   return {
     frames: f.frames,
-    get done() { return done },
+    get done(): boolean { return done },
     /** Read until `n` frames have arrived in all (or the stream ends). */
     async until(n: number): Promise<Frame[]> {
       while (f.frames.length < n && !done) {
@@ -65,7 +77,7 @@ export const reader = (response: Response) => {
       else f.feed(decoder.decode(chunk.value, { stream: true }))
       return !chunk.done
     },
-    cancel: () => r.cancel(),
+    cancel: (): Promise<void> => r.cancel(),
   }
 }
 
