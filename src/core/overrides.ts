@@ -24,6 +24,35 @@ export const parseOverrides = (text: string): Map<string, string> => {
  */
 export const urlOverrides = (): Record<string, string> => Object.fromEntries(readUrlOverrides())
 
+/**
+ * `{ flag: variant }` as `flag:variant,other:variant` (what `?flagstage=` and `parseOverrides` read).
+ * Entries whose key or variant is empty or holds a `,` cannot be written and are left out.
+ */
+export const formatOverrides = (overrides: Readonly<Record<string, string | null | undefined>>): string =>
+  Object.entries(overrides)
+    .filter(([key, variant]) => key && typeof variant === 'string' && variant && !key.includes(',') && !variant.includes(',') && !variant.includes(':'))
+    .map(([key, variant]) => `${key}:${variant}`)
+    .join(',')
+
+/**
+ * Remember forced variants where `urlOverrides()` reads them on the next load (localStorage); `{}`
+ * forgets them. Returns false when storage is missing or blocked. For QA tools (`flagstage/devtools`).
+ * @example
+ * storeOverrides({ 'new-checkout': 'on' }) // the next createClient({ overrides: urlOverrides() }) forces it
+ */
+export const storeOverrides = (overrides: Readonly<Record<string, string | null | undefined>>): boolean => {
+  try {
+    const storage = (globalThis as { localStorage?: Storage }).localStorage
+    if (!storage) return false
+    const text = formatOverrides(overrides)
+    if (text) storage.setItem(STORAGE_KEY, text)
+    else storage.removeItem(STORAGE_KEY)
+    return true
+  } catch {
+    return false
+  }
+}
+
 const readUrlOverrides = (): Map<string, string> => {
   const g = globalThis as { location?: { search?: string }; localStorage?: Storage }
   let text: string | null = null

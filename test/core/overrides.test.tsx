@@ -42,3 +42,16 @@ describe('urlOverrides()', () => {
     expect(c.value('checkout-button', '')).toBe('blue')
   })
 })
+
+describe('storeOverrides()', () => {
+  afterEach(() => localStorage.clear())
+
+  it('remembers forced variants where urlOverrides() reads them, and {} forgets them', async () => {
+    const { storeOverrides } = await import('flagstage')
+    expect(storeOverrides({ 'new-checkout': 'on', 'checkout-button': 'treatment' })).toBe(true)
+    expect(urlOverrides()).toEqual({ 'new-checkout': 'on', 'checkout-button': 'treatment' })
+    storeOverrides({})
+    expect(localStorage.getItem('flagstage:overrides')).toBeNull()
+    expect(urlOverrides()).toEqual({})
+  })
+})
