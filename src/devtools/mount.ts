@@ -1,4 +1,4 @@
-import type { Client } from 'flagstage'
+import type { Client, FlagTypes } from 'flagstage'
 import { createPanel, type PanelState, type Position } from './panel.ts'
 import { overrideCookie, restoreOverrides, type OverrideCookieOptions } from './overrides.ts'
 import { STYLES } from './styles.ts'
@@ -57,8 +57,9 @@ const loadState = (options: DevtoolsOptions, persist: boolean): PanelState => {
  * @example
  * if (import.meta.env.DEV) import('flagstage/devtools').then(({ mountDevtools }) => mountDevtools(client))
  */
-export const mountDevtools = (client: Client, options: DevtoolsOptions = {}): (() => void) => {
+export const mountDevtools = <F extends FlagTypes>(typed: Client<F>, options: DevtoolsOptions = {}): (() => void) => {
   if (typeof document === 'undefined') return () => {} // server rendering: nothing to mount
+  const client = typed as unknown as Client // the panel reads any flag by key
   const persist = options.persist !== false
   if (persist) restoreOverrides(client)
   const host = document.createElement('div')

@@ -1,5 +1,5 @@
 import { formatOverrides, getOverrides, setOverrides, storeOverrides, urlOverrides } from 'flagstage'
-import type { Client } from 'flagstage'
+import type { Client, FlagTypes } from 'flagstage'
 
 // The devtools change overrides through the client's own mechanism (the `overrides` option, changed at run
 // time by core's setOverrides) and remember them where core's urlOverrides() reads them on the next load
@@ -64,7 +64,7 @@ export const writeOverrideCookie = (overrides: Readonly<Record<string, string>>,
  * @example
  * const stop = overrideCookie(client)
  */
-export const overrideCookie = (client: Client, options: OverrideCookieOptions = {}): (() => void) => {
+export const overrideCookie = <F extends FlagTypes>(client: Client<F>, options: OverrideCookieOptions = {}): (() => void) => {
   let last: string | undefined
   const write = (): void => {
     const overrides = getOverrides(client)
