@@ -1,5 +1,7 @@
 import * as diff from './commands/diff.ts'
 import * as explain from './commands/explain.ts'
+import * as publish from './commands/publish.ts'
+import * as rollback from './commands/rollback.ts'
 import * as rollout from './commands/rollout.ts'
 import * as types from './commands/types.ts'
 import * as validate from './commands/validate.ts'
@@ -20,4 +22,6 @@ export const COMMANDS: Command[] = [
   { name: 'rollout', ...rollout },
   { name: 'diff', ...diff },
   { name: 'types', ...types },
+  { name: 'publish', ...publish },
+  { name: 'rollback', ...rollback },
 ]

@@ -52,10 +52,15 @@ export function sse(url: string, options: SseOptions = {}): Source {
       let due = Infinity
       let generation = 0
 
+      // Whether the stream's event ids are its own (nchan's `1796159991:0`) rather than revisions.
+      let foreignIds = false
       const remember = (document: unknown, id?: string): void => {
         const revision = revisionOf(document)
         last = document
-        lastId = id ?? (typeof revision === 'string' ? revision : lastId)
+        if (id !== undefined) foreignIds = id !== revision
+        // A fallback document (no id) stands for its revision, unless the stream numbers its own
+        // events: then only the stream's last id resumes it (Last-Event-ID), and nothing is missed.
+        lastId = id ?? (typeof revision === 'string' && !foreignIds ? revision : lastId)
       }
       // The fallback reuses http(): same timeouts, size cap, backoff, 304s and error reporting.
       const fetchJson = (pollMs: number, done?: () => void): SourceHandle =>

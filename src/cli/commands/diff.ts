@@ -99,7 +99,7 @@ export const diffConfigs = (before: Config, after: Config, contexts: Context[], 
 
 const sign = (n: number): string => (n > 0 ? `+${count(n)}` : n < 0 ? `−${count(-n)}` : '0')
 
-const render = (io: Io, diffs: FlagDiff[], total: number, label: string, files: [string, string], at: number): string => {
+export const render = (io: Io, diffs: FlagDiff[], total: number, label: string, files: [string, string], at: number): string => {
   const c = io.color
   let text = `${bold(c, `${files[0]} → ${files[1]}`)} over ${label}, at ${instant(at)}\n`
   if (!diffs.length) return `${text}${green(c, 'no flag changes')}\n`
