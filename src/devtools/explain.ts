@@ -114,7 +114,7 @@ const OUTCOME_LABEL: Record<RuleDescription['outcome'], string> = {
 const decidedText = (d: FlagDescription): string => {
   const v = json(d.variant)
   switch (d.decidedBy) {
-    case 'not-found': return d.found ? 'From an evaluated snapshot: no rules to show.' : 'Not in the config.'
+    case 'not-found': return 'Not in the config.'
     case 'override': return `Forced by an override: ${v} (rules not evaluated).`
     case 'kill-switch': return `Kill switch: the flag is disabled and serves ${json(d.offVariant)} to everyone.`
     case 'schedule': return `Outside its schedule: serves ${json(d.offVariant)}.`
@@ -149,7 +149,9 @@ export const nextBoundary = (d: FlagDescription): number | undefined => {
 
 /** The explanation of a flag for the context: decision, schedule, prerequisites, each rule in order. */
 export const explanation = (d: FlagDescription, def: FlagConfig | undefined): Child[] => {
-  const out: Child[] = [h('p', { class: 'decided' }, decidedText(d))]
+  // describeFlag answers an evaluated snapshot (no rules) as decided by override; say what it is.
+  const decided = def === undefined && d.found ? 'From an evaluated snapshot: no rules to show.' : decidedText(d)
+  const out: Child[] = [h('p', { class: 'decided' }, decided)]
   if (d.errorCode) out.push(h('p', { class: 'muted' }, `Error: ${d.errorCode}`))
   const schedule = scheduleText(d)
   if (schedule) out.push(h('p', { class: 'schedule' }, schedule))

@@ -240,4 +240,15 @@ describe('mountDevtools', () => {
     $<HTMLButtonElement>('button.clear').click()
     expect(document.cookie).not.toContain('flagstage-overrides=new')
   })
+
+  it('lists the flags of an evaluated snapshot, without overrides or rules', () => {
+    client.close()
+    client = createClient({ bootstrap: { evaluated: true, revision: 's1', flags: { 'new-checkout': { variant: 'on', value: true, enabled: true } } } })
+    unmount = mountDevtools(client, { open: true })
+    expect(row('new-checkout').querySelector('.value')!.textContent).toBe('true')
+    expect(select('new-checkout').disabled).toBe(true)
+    row('new-checkout').querySelector<HTMLButtonElement>('button.expand')!.click()
+    expect(row('new-checkout').querySelector('.decided')!.textContent).toBe('From an evaluated snapshot: no rules to show.')
+    expect($('.revision').textContent).toBe('revision s1')
+  })
 })
