@@ -1,4 +1,4 @@
-import { ErrorCode, FlagstageError } from './errors.ts'
+import { checkSnapshot } from './validate.ts'
 import type { SnapshotEntry } from './types.ts'
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -6,24 +6,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** True when a document is an evaluated snapshot rather than a config. */
 export const isSnapshot = (document: unknown): boolean => isObject(document) && document.evaluated === true
 
-const invalid = (path: string, message: string): FlagstageError =>
-  new FlagstageError(ErrorCode.INVALID_CONFIG, message, { path })
-
-/** Check an evaluated snapshot and index its entries; throws a `FlagstageError` naming the bad path. */
+/**
+ * Check an evaluated snapshot (keys, shapes, value depth: the limits of a config) and index its
+ * entries; throws a `FlagstageError` naming the bad path.
+ */
 export const readSnapshot = (document: Record<string, unknown>): { entries: Map<string, SnapshotEntry>; revision: string | undefined } => {
-  const { flags, revision } = document
-  if (revision !== undefined && typeof revision !== 'string') throw invalid('revision', 'must be a string')
-  if (!isObject(flags)) throw invalid('flags', 'must be an object of evaluated flags')
+  checkSnapshot(document)
+  const flags = document.flags as Record<string, Record<string, unknown>>
   const entries = new Map<string, SnapshotEntry>()
   for (const key of Object.keys(flags)) {
-    const entry = flags[key]
-    const at = `flags[${JSON.stringify(key)}]`
-    if (!isObject(entry) || typeof entry.variant !== 'string' || !('value' in entry)) {
-      throw invalid(at, 'must be { variant: string, value, enabled: boolean }')
-    }
+    const entry = flags[key]!
     const value = entry.value as SnapshotEntry['value']
-    const enabled = typeof entry.enabled === 'boolean' ? entry.enabled : value === true
-    entries.set(key, { variant: entry.variant, value, enabled })
+    entries.set(key, { variant: entry.variant as string, value, enabled: typeof entry.enabled === 'boolean' ? entry.enabled : value === true })
   }
-  return { entries, revision }
+  return { entries, revision: document.revision as string | undefined }
 }

@@ -282,7 +282,7 @@ const root = (doc: unknown): string[] | undefined => {
   str(doc.revision, 'revision')
   str(doc.$schema, '$schema')
   str(doc.description, 'description')
-  doc.meta === undefined || isObject(doc.meta) || expect('an object', doc.meta, 'meta')
+  doc.meta === undefined || (isObject(doc.meta) ? at('meta', json, doc.meta) : expect('an object', doc.meta, 'meta'))
   const s = doc.segments
   if (s !== undefined) {
     if (!isObject(s)) expect('an object', s, 'segments')
@@ -316,11 +316,43 @@ const root = (doc: unknown): string[] | undefined => {
   return all
 }
 
-/** Validates `input`; returns its flag keys, in order, when it is an object. */
-const run = (input: unknown, into: FlagstageError[] | undefined): string[] | undefined => {
+const SNAPSHOT = keySet('evaluated revision $schema flags')
+const ENTRY = keySet('variant value enabled')
+
+/**
+ * An evaluated snapshot (`{ evaluated: true, revision, flags: { key: { variant, value, enabled } } }`),
+ * held to a config's limits: known keys only, values JSON nested at most MAX_NESTING_DEPTH levels,
+ * so nothing a source sends can make a later diff or copy recurse without bound (issue #9).
+ */
+const snapshotRoot = (doc: unknown): string[] | undefined => {
+  if (!obj(doc, SNAPSHOT)) return
+  str(doc.revision, 'revision')
+  str(doc.$schema, '$schema')
+  const flags = doc.flags
+  if (!isObject(flags)) return void expect('an object of evaluated flags', flags, 'flags')
+  const all = names(flags)
+  path.push('flags')
+  for (let i = 0; i < all.length; i++) {
+    const key = all[i] as string
+    const entry = flags[key]
+    path.push(key)
+    key || expect('a non-empty string', key)
+    if (obj(entry, ENTRY)) {
+      name(entry.variant, 'variant')
+      own(entry, 'value') ? at('value', json, entry.value) : expect('a JSON value', undefined, 'value')
+      entry.enabled === undefined || typeof entry.enabled == 'boolean' || expect('a boolean', entry.enabled, 'enabled')
+    }
+    path.pop()
+  }
+  path.pop()
+  return all
+}
+
+/** Validates `input` with `check`; returns its flag keys, in order, when it is an object. */
+const run = (input: unknown, into: FlagstageError[] | undefined, check: (doc: unknown) => string[] | undefined = root): string[] | undefined => {
   collectInto(into)
   try {
-    return root(input)
+    return check(input)
   } finally {
     // Drop every reference to the input, valid or not.
     collectInto(undefined)
@@ -331,6 +363,9 @@ const run = (input: unknown, into: FlagstageError[] | undefined): string[] | und
     refs = undefined
   }
 }
+
+/** Checks an evaluated snapshot (throws the first problem, a `FlagstageError` with its JSON path). Internal. */
+export const checkSnapshot = (input: unknown): void => void run(input, undefined, snapshotRoot)
 
 /** validateConfig for the client: the config and its flag keys (in order, listed once). */
 export const checkConfig = (input: unknown): { config: Config; keys: string[] } => ({ config: input as Config, keys: run(input, undefined) as string[] })
