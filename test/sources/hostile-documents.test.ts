@@ -11,7 +11,7 @@ afterEach(closeServers)
 
 /** `{"k":{"k":…1…}}` nested `n` deep, as text (JSON.stringify itself would overflow the stack). */
 const nested = (n: number): string => '{"k":'.repeat(n) + '1' + '}'.repeat(n)
-const goodSnapshot = { evaluated: true, revision: 's1', flags: { a: { variant: 'on', value: true, enabled: true } } }
+const goodSnapshot = { evaluated: true as const, revision: 's1', flags: { a: { variant: 'on', value: true, enabled: true } } }
 const deepSnapshot = (n: number): string =>
   `{"evaluated":true,"revision":"s2","flags":{"a":{"variant":"on","value":${nested(n)},"enabled":true}}}`
 
