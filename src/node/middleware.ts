@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getDefaultClient } from 'flagstage'
 import type { Client, Evaluator } from 'flagstage'
-import { bindRequest, createStore, currentFlags, deferredEvaluator, runWithStore } from './request-context.ts'
+import { bindEmitter, bindRequest, createStore, currentFlags, deferredEvaluator, runWithStore } from './request-context.ts'
 import type { RequestStore } from './request-context.ts'
 import { resolveContext } from './resolve-context.ts'
 import type { ContextFunction } from './resolve-context.ts'
@@ -55,19 +55,22 @@ export const flagsMiddleware = <Req extends IncomingMessage = IncomingMessage>(
   options: FlagsMiddlewareOptions<Req>,
 ): FlagsMiddleware<Req> => {
   const { client, context, pin = true } = options
-  const enter = (request: Req, run: (store: RequestStore) => void): void =>
+  const enter = (request: Req, response: ServerResponse, run: (store: RequestStore) => void): void =>
     resolveContext(context, request, (ctx) => {
       // The default client is resolved per request: configure() may run after the middleware is built.
       const store = createStore(ctx, client ?? getDefaultClient(), pin)
       request.flags = store.evaluator ?? deferredEvaluator(store)
       bindRequest(request, store)
+      // Stream events come from the socket, outside this async context (issue #9 item 7).
+      bindEmitter(request, store)
+      bindEmitter(response, store)
       run(store)
     })
-  const middleware = ((request, _response, next) => {
-    enter(request, (store) => runWithStore(store, next))
+  const middleware = ((request, response, next) => {
+    enter(request, response, (store) => runWithStore(store, next))
   }) as FlagsMiddleware<Req>
   middleware.wrap = (handler) => (request, response) => {
-    enter(request, (store) => runWithStore(store, () => handler(request, response)))
+    enter(request, response, (store) => runWithStore(store, () => handler(request, response)))
   }
   return middleware
 }

@@ -102,6 +102,28 @@ export const requestFlags = (request: object, client: Client | undefined): Evalu
   return target ? target.forContext(store?.context ?? {}) : unconfigured
 }
 
+const BOUND = Symbol('flagstage.request.store')
+type Bindable = { emit(event: string | symbol, ...args: unknown[]): boolean; [BOUND]?: RequestStore }
+
+/**
+ * Run the events `emitter` emits itself (a request's 'data' and 'end', a response's 'finish' and
+ * 'close') inside `store`: node:http emits them from the socket, outside the handler's async
+ * context, so without this `isEnabled()` in `req.on('data')` (or a timer started there) would
+ * not know the request. One wrapper per emitter; a later middleware's store replaces an earlier one.
+ * Internal: for the middleware.
+ */
+export const bindEmitter = (emitter: object, store: RequestStore): void => {
+  const target = emitter as Bindable
+  if (!target[BOUND]) {
+    const emit = target.emit
+    target.emit = function (this: Bindable, event, ...args) {
+      const bound = this[BOUND]
+      return !bound || storage.getStore() === bound ? emit.call(this, event, ...args) : storage.run(bound, () => emit.call(this, event, ...args))
+    }
+  }
+  target[BOUND] = store
+}
+
 /** Run `fn` with `store` as the current request. Internal: for the middleware. */
 export const runWithStore = <R>(store: RequestStore, fn: () => R): R => storage.run(store, fn)
 
