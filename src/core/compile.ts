@@ -1,4 +1,4 @@
-import { compileCondition, asTime, type Predicate } from './conditions.ts'
+import { compileCondition, asTime, perEvaluation, type Predicate } from './conditions.ts'
 import { compileSplit, compileThreshold, rolloutPrefix, unitReader, variantPrefix, type Split, type Threshold, type UnitReader } from './rollout.ts'
 import { BUCKETS, bucketMap, hashPrefix, type HashState } from './hash.ts'
 import type { Bucketing, Config, FlagConfig, JsonValue, Prerequisite, Rule, SplitServe } from './types.ts'
@@ -201,7 +201,7 @@ export const compileConfig = (config: Config, keys: string[] = Object.keys(confi
     let predicate = compiledSegments.get(name)
     if (!predicate) {
       const condition = own.call(segments, name) ? segments[name] : undefined
-      predicate = condition ? compileCondition(condition, segment) : () => false
+      predicate = condition ? perEvaluation(compileCondition(condition, segment)) : () => false
       compiledSegments.set(name, predicate)
     }
     return predicate

@@ -6,6 +6,28 @@ import type { AttrCondition, Condition, Context } from './types.ts'
 /** A compiled condition. Never throws: a missing or mistyped attribute simply does not match. */
 export type Predicate = (context: Context) => boolean
 
+/**
+ * Numbers the evaluations (a top-level `resolve`, a `describeFlag`): a segment's answer is reused
+ * within one evaluation of one context, so a lattice of segments that reach one segment by many paths
+ * costs one test per segment, not one per path (issue #9). Conditions do not read the clock.
+ */
+export const evaluation: { id: number } = { id: 0 }
+
+/** `predicate`, answering again for the same context within one evaluation from its last answer. */
+export const perEvaluation = (predicate: Predicate): Predicate => {
+  let id = -1
+  let seen: Context | undefined
+  let last = false
+  return (context) => {
+    if (id !== evaluation.id || seen !== context) {
+      last = predicate(context)
+      id = evaluation.id
+      seen = context
+    }
+    return last
+  }
+}
+
 const own = Object.prototype.hasOwnProperty
 
 /** Read an attribute; names that live on Object.prototype (`constructor`, `__proto__` ...) are read as own keys only. */

@@ -2,6 +2,7 @@ import { SERVE_ROLLOUT, SERVE_SPLIT, SERVE_VARIANT, type CompiledFlag, type Serv
 import { hashFrom } from './hash.ts'
 import { bucket, pickSplit } from './rollout.ts'
 import type { Context, Reason } from './types.ts'
+import { evaluation } from './conditions.ts'
 
 /** How the last `resolve` decided: written in place so evaluation allocates nothing. */
 export interface Trace {
@@ -49,6 +50,7 @@ const prerequisitesMet = (flag: CompiledFlag, context: Context, now: () => numbe
  */
 export const resolve = (flag: CompiledFlag, context: Context, now: () => number, trace: Trace, pins?: Pins, depth = 0): Served => {
   resolveWork.steps++
+  if (depth === 0) evaluation.id++
   trace.bucket = -1
   const fixed = flag.fixed
   if (fixed !== undefined) {

@@ -68,6 +68,23 @@ describe('bounded work per evaluation', () => {
     client.close()
   })
 
+  it('tests each segment once per evaluation: a lattice of 20 segments reached by 2^20 paths reads the attribute once', () => {
+    // s_i requires s_{i+1} twice (all of two references), so without a per-evaluation memo the leaf is read 2^20 times (a 60-deep one would never return).
+    const segments: NonNullable<Config['segments']> = { s20: { attr: 'plan', op: 'eq', value: 'pro' } }
+    for (let i = 19; i >= 0; i--) segments[`s${i}`] = { all: [{ segment: `s${i + 1}` }, { not: { not: { segment: `s${i + 1}` } } }] }
+    const client = createClient({ bootstrap: { schemaVersion: 1, segments, flags: { f: { enabled: true, rules: [{ if: { segment: 's0' }, serve: 'on' }] } } } })
+    let reads = 0
+    const context = { get plan() { reads++; return 'pro' } }
+    const flags = client.forContext(context)
+    expect(flags.isEnabled('f')).toBe(true)
+    expect(reads).toBe(1)
+    // A new evaluation reads again (the memo never outlives one evaluation), and a different context is tested anew.
+    expect(flags.isEnabled('f')).toBe(true)
+    expect(reads).toBe(2)
+    expect(client.forContext({ plan: 'free' }).isEnabled('f')).toBe(false)
+    client.close()
+  })
+
   it('bounds the steps of one evaluation over generated prerequisite graphs and regexes', () => {
     const patterns = ['^(a+)+$', '(a|a)*b', '(x+x+)+y', '^[a-z]+@example\\.com$', '\\d{2,5}', '(a*)*$']
     const flagDef = (i: number): fc.Arbitrary<FlagConfig> =>
