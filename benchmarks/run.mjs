@@ -1,7 +1,7 @@
 // Runner: `npm run bench` (full, a few minutes) or `npm run bench -- --smoke` (CI: few iterations, < 30 s,
 // no timing assertions; exits 1 only if a semantic check fails or a scenario crashes, so the code cannot rot).
-// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,openfeature,cold,memory,bundle,request,sse,wire
-// (request, sse and wire measure flagstage alone: they run unless --only leaves flagstage out)
+// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,openfeature,cold,memory,bundle,request,sse,wire,matches
+// (request, sse, wire and matches measure flagstage alone: they run unless --only leaves flagstage out)
 // Prints the markdown report and writes results/latest.md (results/smoke.md for --smoke).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -20,6 +20,7 @@ import { bundleTable, run as runBundles } from './run/bundle-size.mjs'
 import { perRequestProblems, perRequestTable, run as runPerRequest, TARGET_NS } from './run/per-request.mjs'
 import { run as runSse, sseProblems, sseTable } from './run/sse-latency.mjs'
 import { run as runWire, wireProblems, wireTable } from './run/wire-bytes.mjs'
+import { matchesProblems, matchesTable, run as runMatches } from './run/matches.mjs'
 
 const argv = process.argv.slice(2)
 const smoke = argv.includes('--smoke')
@@ -134,6 +135,13 @@ if (flagstageOnly && !skip.has('wire')) {
   const wire = await runWire({ smoke })
   problems.push(...wireProblems(wire))
   sections.push(wireTable(wire))
+}
+
+if (flagstageOnly && !skip.has('matches')) {
+  log('[bench] matches on a 10,000-char attribute ...')
+  const matches = await runMatches({ smoke })
+  problems.push(...matchesProblems(matches))
+  sections.push(matchesTable(matches))
 }
 
 // ------------------------------------------------------------------ targets (DESIGN section 9)
