@@ -17,6 +17,11 @@ export const MAX_PROGRAM = 2000
 export const regexWork: { steps: number } = { steps: 0 }
 
 type CharTest = (c: number) => boolean
+/** A set of live states of the lazy DFA (see compileRegex) and its transitions, by code unit. */
+interface State { list: number[]; next: (State | typeof MATCHED)[] }
+const MATCHED = 0
+/** Most state sets cached per pattern (each a few hundred bytes at most). */
+const MAX_STATES = 256
 // A parsed pattern: one code unit, a sequence, alternatives, a repeat (max -1: unbounded), an assertion.
 type Node = [0, CharTest] | [1, Node[]] | [2, Node[]] | [3, Node, number, number] | [4, number]
 
@@ -253,11 +258,59 @@ export const compileRegex = (pattern: string, ignoreCase = false): RegexTest | s
     }
     return false
   }
+  // A lazy DFA over the simulation (RE2's idea): the states live before an inner position are a pure
+  // function of the states before it and the code unit read, so each (state set, code unit) step is
+  // computed once (for code units below 256) and then followed as one lookup. A set's key is its list
+  // in the order the simulation builds it, so one set may be cached twice: harmless, and bounded. Word
+  // boundaries read two code units, so programs with \b or \B always simulate; the last code unit
+  // (where `$` may hold) is always simulated. At most MAX_STATES sets are kept per pattern; past that
+  // the simulation goes on uncached: the bound on the work per code unit is the same either way.
+  const cacheable = !op.some((o, pc) => o == 3 && (arg[pc] as number) >= 2)
+  const states = new Map<string, State>()
+  const state = (list: number[]): State => {
+    const key = list.join()
+    let d = states.get(key)
+    if (!d) {
+      d = { list: list.slice(), next: [] }
+      if (states.size < MAX_STATES) states.set(key, d)
+    }
+    return d
+  }
+  // The states after reading `c` at inner position i (0 < i + 1 < length) from `from`, or MATCHED.
+  const step = (from: number[], c: number, i: number, s: string): number[] | typeof MATCHED => {
+    gen++
+    next.length = 0
+    for (let j = 0; j < from.length; j++) {
+      regexWork.steps++
+      const pc = from[j]!
+      if ((arg[pc] as CharTest)(c) && add(next, pc + 1, i + 1, s)) return MATCHED
+    }
+    return !anchored && add(next, 0, i + 1, s) ? MATCHED : next
+  }
   return (s) => {
     now.length = 0
     gen++
     if (add(now, 0, 0, s)) return true
-    for (let i = 0; i < s.length; i++) {
+    let i = 0
+    if (cacheable && s.length > 1) {
+      let d = state(now)
+      for (; i < s.length - 1; i++) {
+        if (anchored && !d.list.length) return false
+        const c = s.charCodeAt(i)
+        regexWork.steps++
+        let to = d.next[c]
+        if (to === undefined) {
+          const list = step(d.list, c, i, s)
+          to = list === MATCHED ? MATCHED : state(list)
+          if (c < 256) d.next[c] = to // other code units are stepped each time
+        }
+        if (to === MATCHED) return true
+        d = to
+      }
+      now.length = 0
+      now.push(...d.list)
+    }
+    for (; i < s.length; i++) {
       if (anchored && !now.length) return false
       gen++
       next.length = 0

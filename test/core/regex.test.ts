@@ -46,6 +46,17 @@ describe('compileRegex', () => {
     )
   })
 
+  it('keeps answering like RegExp when one compiled pattern serves many inputs (its cached DFA states are shared)', () => {
+    // (a|b)*a(a|b){9} needs 2^10 DFA states: past the cache's cap the simulation goes on uncached.
+    for (const p of ['^[a-z0-9._%+-]+@example\\.com$', '(foo|bar|baz)\\d{3}', '(a|b)*a(a|b){9}', 'é+[^a]$', '^(ab|a)*c?$']) {
+      const ours = compiled(p)
+      const native = new RegExp(p)
+      fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', 'f', 'o', 'z', '1', '2', '@', '.'), maxLength: 60 }), (s) => {
+        expect(ours(s), `/${p}/ on ${JSON.stringify(s)}`).toBe(native.test(s))
+      }), { numRuns: 2000 })
+    }
+  })
+
   it('keeps ordinary patterns working', () => {
     expect(compiled('^[a-z0-9._%+-]+@example\\.com$')('ann.lee@example.com')).toBe(true)
     expect(compiled('^[a-z0-9._%+-]+@example\\.com$')('ann@example.com.evil')).toBe(false)
