@@ -1,4 +1,4 @@
-import { compileConfig, SERVE_ROLLOUT, SERVE_SPLIT, type CompiledConfig, type CompiledFlag } from './compile.ts'
+import { compileConfig, SERVE_ROLLOUT, SERVE_SPLIT, type CompiledConfig, type CompiledFlag, type CompiledRule } from './compile.ts'
 import { compileCondition, reader } from './conditions.ts'
 import { evaluate, type EvaluationHost } from './evaluator.ts'
 import { resolve, type Trace } from './evaluate.ts'
@@ -46,6 +46,11 @@ export interface RuleDescription {
   threshold?: number
   /** Splits: each variant's bucket range [from, to) in order. */
   ranges?: { variant: string; from: number; to: number }[]
+  /**
+   * A rollout with `then` whose unit is inside the rollout: the split that divides it, with its own unit
+   * (its `by`), bucket, ranges and the variant picked (outcome `no-unit` when the split's unit is missing).
+   */
+  then?: { unit?: string; bucket?: number; ranges?: { variant: string; from: number; to: number }[]; variant?: string }
 }
 
 /** One prerequisite and the variant its flag serves to the context. */
@@ -92,6 +97,12 @@ const describeCondition = (condition: Condition, context: Context, compiled: Com
   return out
 }
 
+/** A split's variants and bucket ranges [from, to), in order. */
+const rangesOf = (rule: CompiledRule): { variant: string; from: number; to: number }[] => {
+  const { names, bounds } = rule.split!
+  return names.map((variant, i) => ({ variant, from: Math.ceil(i ? bounds[i - 1]! : 0), to: Math.ceil(bounds[i]!) }))
+}
+
 const walkRules = (compiled: CompiledConfig, flag: CompiledFlag, context: Context, t: number, pins: EvaluationHost['buckets'], open: boolean): RuleDescription[] => {
   const defs = compiled.config.flags[flag.key]!.rules ?? []
   let done = !open
@@ -116,8 +127,7 @@ const walkRules = (compiled: CompiledConfig, flag: CompiledFlag, context: Contex
       out.unit = unit
       out.bucket = b
       if (rule.kind === SERVE_SPLIT) {
-        const { names, bounds } = rule.split!
-        out.ranges = names.map((variant, i) => ({ variant, from: Math.ceil(i ? bounds[i - 1]! : 0), to: Math.ceil(bounds[i]!) }))
+        out.ranges = rangesOf(rule)
         out.variant = rule.splitServed[pickSplit(rule.split!, b)]!.name
       } else {
         const threshold = rule.threshold!
@@ -125,6 +135,20 @@ const walkRules = (compiled: CompiledConfig, flag: CompiledFlag, context: Contex
         if (b >= out.threshold) {
           out.outcome = 'outside'
           return out
+        }
+        const then = rule.then
+        if (then) {
+          // As evaluate.ts: the split has its own unit and hash (pins move only the rollout's bucket).
+          const u = then.unit(context)
+          const split: NonNullable<RuleDescription['then']> = (out.then = { ranges: rangesOf(then) })
+          if (u === undefined) {
+            out.outcome = 'no-unit'
+            return out
+          }
+          const v = then.map === undefined ? bucket(then.prefix, u) : then.map(hashFrom(then.prefix, u))
+          split.unit = u
+          split.bucket = v
+          out.variant = split.variant = then.splitServed[pickSplit(then.split!, v)]!.name
         }
       }
     }

@@ -30,6 +30,16 @@ describe('flagstage explain', () => {
     expect(stdout()).toContain(b < 1000 ? `(unit u-7: bucket ${b} < 1000)` : `outside: unit u-7: bucket ${b} ≥ 1000, falls through`)
   })
 
+  it('shows the rollout bucket and then the split of a rollout with then', () => {
+    const exp = { schemaVersion: 1, flags: { exp: { enabled: true, variants: { a: 1, b: 2, off: 0 }, offVariant: 'off', rules: [{ serve: { rollout: 100, then: { split: { a: 25, b: 75 }, by: 'sessionId' } } }] } } }
+    const { io, stdout } = fakeIo({ 'exp.json': exp })
+    expect(run(['exp.json', 'exp', '--context', '{"userId":"u-1","sessionId":"s-1"}'], io)).toBe(0)
+    const d = describeFlag(exp as never, 'exp', { userId: 'u-1', sessionId: 's-1' })
+    const then = d.rules[0]!.then!
+    expect(stdout()).toContain('rollout 100%, then split a 25% / b 75% by sessionId')
+    expect(stdout()).toContain(`→ ${d.variant} (unit u-1: bucket ${d.rules[0]!.bucket} < 10000; split unit s-1: variant bucket ${then.bucket} in `)
+  })
+
   it('prints describeFlag with --json, at the --at instant, with the context from a file', () => {
     const { io, stdout } = fakeIo({ 'next.json': next, 'ctx.json': { userId: 'u-3' } })
     expect(run(['next.json', 'new-checkout', '--context-file', 'ctx.json', '--at', '2026-12-10T09:00:00Z', '--json'], io)).toBe(0)

@@ -84,6 +84,32 @@ describe('describeFlag()', () => {
     expect(d.variant).toBe(d.rules[0]!.variant)
   })
 
+  it('describes the split of a rollout with then: its own unit, bucket, ranges and the variant picked', () => {
+    const cfg: Config = {
+      schemaVersion: 1,
+      flags: {
+        exp: {
+          enabled: true, variants: { a: 1, b: 2, off: 0 }, offVariant: 'off',
+          rules: [{ serve: { rollout: 100, then: { split: { a: 25, b: 75 }, by: 'sessionId', salt: 'exp-split' } } }],
+        },
+      },
+    }
+    for (const sessionId of ['s-1', 's-2', 's-3', 's-4', 's-5']) {
+      const d = describeFlag(cfg, 'exp', { userId: 'u-1', sessionId })
+      const b = variantBucketOf('exp-split', sessionId)
+      expect(d.rules[0]).toMatchObject({
+        outcome: 'served', unit: 'u-1', variant: b < 2500 ? 'a' : 'b',
+        then: { unit: sessionId, bucket: b, variant: b < 2500 ? 'a' : 'b', ranges: [{ variant: 'a', from: 0, to: 2500 }, { variant: 'b', from: 2500, to: 10000 }] },
+      })
+      expect(d.variant).toBe(d.rules[0]!.then!.variant)
+    }
+    // No split unit: the rule cannot place the unit and the flag falls through to its off variant.
+    const missing = describeFlag(cfg, 'exp', { userId: 'u-1' })
+    expect(missing.rules[0]).toMatchObject({ outcome: 'no-unit', then: { ranges: [{ variant: 'a' }, { variant: 'b' }] } })
+    expect(missing.rules[0]!.then!.unit).toBeUndefined()
+    expect(missing).toMatchObject({ variant: 'off', reason: 'DEFAULT' })
+  })
+
   it('honours overrides and pinned buckets, and rejects invalid configs', () => {
     expect(describeFlag(config, 'killed', {}, { overrides: { killed: 'on' } })).toMatchObject({ decidedBy: 'override', override: 'on', value: true })
     const pinned = describeFlag(config, 'new-checkout', { userId: 'u', country: 'US' }, { now: DEC_3, buckets: { 'new-checkout': 2499 } })
@@ -134,6 +160,8 @@ const serve = fc.oneof(
   fc.constantFrom('on', 'off'),
   fc.record({ rollout: fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100) }),
   fc.constant({ split: { on: 30, off: 70 } }),
+  // A rollout that splits its units, by another unit than the rollout's (which may be missing).
+  fc.record({ rollout: fc.integer({ min: 0, max: 100 }), then: fc.constant({ split: { on: 40, off: 60 }, by: 'plan' }) }),
 )
 const flag: fc.Arbitrary<FlagConfig> = fc.record({
   enabled: fc.boolean(),

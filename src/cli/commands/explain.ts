@@ -47,7 +47,7 @@ const serveText = (serve: Serve): string => {
   if ('split' in serve) return `split ${Object.entries(serve.split).map(([k, w]) => `${k} ${w}%`).join(' / ')}${serve.by ? ` by ${serve.by}` : ''}`
   const r = serve.rollout
   const p = typeof r === 'number' ? `${r}%` : `ramp ${r.from}% → ${r.to}% (${r.start} → ${r.end})`
-  return `rollout ${p} of ${serve.variant ?? 'on'}${serve.by ? ` by ${serve.by}` : ''}`
+  return `rollout ${p}${serve.then ? '' : ` of ${serve.variant ?? 'on'}`}${serve.by ? ` by ${serve.by}` : ''}${serve.then ? `, then ${serveText(serve.then)}` : ''}`
 }
 
 const outcomeText = (io: Io, r: RuleDescription): string => {
@@ -57,10 +57,17 @@ const outcomeText = (io: Io, r: RuleDescription): string => {
         const range = r.ranges.find((x) => x.variant === r.variant)!
         return green(io.color, `→ ${r.variant}`) + dim(io.color, ` (unit ${r.unit}: variant bucket ${r.bucket} in ${range.from}–${range.to - 1})`)
       }
+      if (r.then) {
+        const range = r.then.ranges!.find((x) => x.variant === r.variant)!
+        return green(io.color, `→ ${r.variant}`) +
+          dim(io.color, ` (unit ${r.unit}: bucket ${r.bucket} < ${r.threshold}; split unit ${r.then.unit}: variant bucket ${r.then.bucket} in ${range.from}–${range.to - 1})`)
+      }
       if (r.threshold !== undefined) return green(io.color, `→ ${r.variant}`) + dim(io.color, ` (unit ${r.unit}: bucket ${r.bucket} < ${r.threshold})`)
       return green(io.color, `→ ${r.variant}`)
     case 'no-match': return red(io.color, 'no match')
-    case 'no-unit': return yellow(io.color, 'skipped: the context has no unit id (userId, sessionId or anonymousId, or its "by" attribute)')
+    case 'no-unit': return yellow(io.color, r.then && r.unit !== undefined
+      ? `skipped: unit ${r.unit} is in the rollout (bucket ${r.bucket} < ${r.threshold}) but the context has no unit for its split ("by" of then)`
+      : 'skipped: the context has no unit id (userId, sessionId or anonymousId, or its "by" attribute)')
     case 'outside': return yellow(io.color, `outside: unit ${r.unit}: bucket ${r.bucket} ≥ ${r.threshold}`) + dim(io.color, ', falls through')
     case 'not-reached': return dim(io.color, 'not reached')
   }
