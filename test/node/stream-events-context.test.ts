@@ -4,7 +4,7 @@
 // async context. Bodies arrive after the headers (raw sockets) so 'data' really fires later.
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient } from 'flagstage'
 import { currentContext, flagsMiddleware, isEnabled } from 'flagstage/node'
 import { closeAll, config, listen, postLate } from './helpers.ts'
@@ -24,9 +24,18 @@ const handler = (req: IncomingMessage, res: ServerResponse): void => {
     seen.push(isEnabled('new-home') === want && currentContext()?.plan === req.headers['x-plan'])
   }
   res.on('finish', () => finished.push(isEnabled('new-home') === want))
+  // Answer once every check has run: each data timer, and end → its timer → a microtask.
+  let pending = 1
+  const done = (): void => {
+    if (--pending === 0) res.end(JSON.stringify(seen))
+  }
   req.on('data', () => {
     check()
-    setTimeout(check, 1)
+    pending++
+    setTimeout(() => {
+      check()
+      done()
+    }, 1)
   })
   req.on('end', () => {
     check()
@@ -34,9 +43,9 @@ const handler = (req: IncomingMessage, res: ServerResponse): void => {
       check()
       queueMicrotask(() => {
         check()
-        res.end(JSON.stringify(seen))
+        done()
       })
-    }, 10) // after the timer started in 'data'
+    }, 2)
   })
 }
 
@@ -49,7 +58,7 @@ describe('request context in stream events (node:http)', () => {
         : (req, res) => middleware(req, res, () => handler(req, res))))
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) =>
         postLate(origin, '/', { 'x-plan': i % 2 ? 'pro' : 'free' }, { i, pad: 'x'.repeat(100) }, 5 + (i % 7))))
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await vi.waitFor(() => expect(finished).toHaveLength(40))
       expect(finished.splice(0)).toEqual(Array.from({ length: 40 }, () => true))
       for (const { status, body } of answers) {
         expect(status).toBe(200)
