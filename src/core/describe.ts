@@ -68,8 +68,8 @@ export interface FlagDescription extends Explanation<JsonValue | undefined> {
   found: boolean
   /** The instant described (ms since epoch). */
   at: number
-  /** What decided: a forced variant, the kill switch, the schedule, a prerequisite, a rule, or no rule. */
-  decidedBy: 'not-found' | 'override' | 'kill-switch' | 'schedule' | 'prerequisite' | 'rule' | 'no-rule'
+  /** What decided: an evaluated snapshot (no rules), a forced variant, the kill switch, the schedule, a prerequisite, a rule, or no rule. */
+  decidedBy: 'not-found' | 'snapshot' | 'override' | 'kill-switch' | 'schedule' | 'prerequisite' | 'rule' | 'no-rule'
   /** A variant forced by the client's `overrides`. */
   override?: string
   enabled: boolean
@@ -174,7 +174,7 @@ export const describeWith = (host: EvaluationHost, key: string, context: Context
   const flag = compiled?.get(key)
   if (!compiled || !flag) {
     // An evaluated snapshot has no rules to describe: the answer is all there is.
-    if (x.found) out.decidedBy = 'override'
+    if (x.found) out.decidedBy = 'snapshot'
     return out
   }
   const def = compiled.config.flags[key]!

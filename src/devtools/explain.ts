@@ -115,6 +115,7 @@ const decidedText = (d: FlagDescription): string => {
   const v = json(d.variant)
   switch (d.decidedBy) {
     case 'not-found': return 'Not in the config.'
+    case 'snapshot': return 'From an evaluated snapshot: no rules to show.'
     case 'override': return `Forced by an override: ${v} (rules not evaluated).`
     case 'kill-switch': return `Kill switch: the flag is disabled and serves ${json(d.offVariant)} to everyone.`
     case 'schedule': return `Outside its schedule: serves ${json(d.offVariant)}.`
@@ -149,9 +150,7 @@ export const nextBoundary = (d: FlagDescription): number | undefined => {
 
 /** The explanation of a flag for the context: decision, schedule, prerequisites, each rule in order. */
 export const explanation = (d: FlagDescription, def: FlagConfig | undefined): Child[] => {
-  // describeFlag answers an evaluated snapshot (no rules) as decided by override; say what it is.
-  const decided = def === undefined && d.found ? 'From an evaluated snapshot: no rules to show.' : decidedText(d)
-  const out: Child[] = [h('p', { class: 'decided' }, decided)]
+  const out: Child[] = [h('p', { class: 'decided' }, decidedText(d))]
   if (d.errorCode) out.push(h('p', { class: 'muted' }, `Error: ${d.errorCode}`))
   const schedule = scheduleText(d)
   if (schedule) out.push(h('p', { class: 'schedule' }, schedule))

@@ -110,6 +110,13 @@ describe('describeFlag()', () => {
     expect(missing).toMatchObject({ variant: 'off', reason: 'DEFAULT' })
   })
 
+  it('says an evaluated snapshot decided, not an override', () => {
+    const client = createClient({ bootstrap: { evaluated: true, revision: 's1', flags: { a: { variant: 'on', value: true, enabled: true } } } })
+    expect(describeFlag(client, 'a')).toMatchObject({ found: true, decidedBy: 'snapshot', value: true, variant: 'on', rules: [] })
+    expect(describeFlag(client, 'b')).toMatchObject({ found: false, decidedBy: 'not-found' })
+    client.close()
+  })
+
   it('honours overrides and pinned buckets, and rejects invalid configs', () => {
     expect(describeFlag(config, 'killed', {}, { overrides: { killed: 'on' } })).toMatchObject({ decidedBy: 'override', override: 'on', value: true })
     const pinned = describeFlag(config, 'new-checkout', { userId: 'u', country: 'US' }, { now: DEC_3, buckets: { 'new-checkout': 2499 } })

@@ -81,6 +81,7 @@ export const renderDescription = (io: Io, d: FlagDescription): string => {
   lines.push(dim(c, `at ${instant(d.at)}${d.revision ? `, revision ${d.revision}` : ''}`))
   const decided: Record<FlagDescription['decidedBy'], string> = {
     'not-found': 'the flag is not in the config',
+    snapshot: 'an evaluated snapshot (served as is: it has no rules)',
     override: `forced to ${d.override} by an override`,
     'kill-switch': `the kill switch: enabled is false, so everyone gets ${d.offVariant}`,
     schedule: `the schedule: the flag is off ${d.schedule?.state === 'before' ? `until ${d.schedule.from}` : `since ${d.schedule?.until}`}`,
