@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createClient, bucketOf, variantBucketOf, type Config } from 'flagstage'
+import { createClient, bucketOf, murmur3, variantBucketOf, type Config } from 'flagstage'
 
 const ids = (n: number, prefix = 'user-'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
 
@@ -121,6 +121,61 @@ describe('rollout', () => {
     })
     expect(byOrg.forContext({ userId: 'u', orgId: 'acme' }).explain('f').bucket).toBe(bucketOf('f', 'acme'))
     expect(byOrg.forContext({ userId: 'u' }).explain('f').reason).toBe('DEFAULT')
+  })
+})
+
+describe('stickiness lists, $random and custom bucketing (translated configs)', () => {
+  const flag = (serve: object): Config => ({ schemaVersion: 1, flags: { f: { enabled: true, rules: [{ serve: serve as never }] } } })
+
+  it('tries the attributes of a `by` list in order and skips a context that has none of them', () => {
+    const c = createClient({ bootstrap: flag({ rollout: 50, by: ['orgId', 'teamId', 'userId'] }) })
+    expect(c.forContext({ userId: 'u', teamId: 't', orgId: 'acme' }).explain('f').bucket).toBe(bucketOf('f', 'acme'))
+    expect(c.forContext({ userId: 'u', teamId: 't' }).explain('f').bucket).toBe(bucketOf('f', 't'))
+    expect(c.forContext({ userId: 'u', orgId: '' }).explain('f').bucket).toBe(bucketOf('f', 'u'))
+    expect(c.forContext({ userId: 'u', orgId: 7 }).explain('f').bucket).toBe(bucketOf('f', '7'))
+    expect(c.forContext({ sessionId: 's' }).explain('f')).toMatchObject({ reason: 'DEFAULT', bucket: -1 })
+    c.close()
+  })
+
+  it('gives $random a fresh unit per evaluation (not sticky), and a list uses it only when nothing before it is set', () => {
+    const random = createClient({ bootstrap: flag({ rollout: 50, by: '$random' }) })
+    const answers = Array.from({ length: 400 }, () => random.forContext({ userId: 'same' }).isEnabled('f'))
+    const on = answers.filter(Boolean).length
+    expect(on).toBeGreaterThan(140) // ~200 of 400; a sticky unit would give 0 or 400
+    expect(on).toBeLessThan(260)
+    const list = createClient({ bootstrap: flag({ rollout: 50, by: ['userId', '$random'] }) })
+    const sticky = new Set(Array.from({ length: 50 }, () => list.forContext({ userId: 'u-1' }).isEnabled('f')))
+    expect(sticky.size).toBe(1)
+    expect(new Set(Array.from({ length: 200 }, () => list.forContext({}).isEnabled('f'))).size).toBe(2)
+    random.close()
+    list.close()
+  })
+
+  it('takes round(p * buckets / 100) buckets of a custom bucket count, hashing prefix + unit with the seed', () => {
+    const c = createClient({ bootstrap: flag({ rollout: 37.4, hash: { prefix: 'pre.', seed: 9, buckets: 100 } }) })
+    for (const u of ids(2000)) {
+      const b = murmur3(`pre.${u}`, 9) % 100
+      expect(c.forContext({ userId: u }).explain('f')).toMatchObject({ bucket: b, value: b < 37 })
+    }
+    c.close()
+  })
+
+  it('grows a custom-bucket ramp along round(p * buckets / 100) too', () => {
+    const start = Date.parse('2026-12-01T00:00:00Z')
+    const day = 86_400_000
+    let t = start + day // half way: 10% -> 30% is 20% = 20 of 100 buckets
+    const c = createClient({
+      now: () => t,
+      bootstrap: flag({ rollout: { from: 10, to: 30, start: '2026-12-01T00:00:00Z', end: '2026-12-03T00:00:00Z' }, hash: { buckets: 100 } }),
+    })
+    for (const u of ids(500)) {
+      const b = murmur3(`f:${u}`) % 100
+      t = start + day
+      expect(c.forContext({ userId: u }).isEnabled('f')).toBe(b < 20)
+      t = start + 3 * day
+      expect(c.forContext({ userId: u }).isEnabled('f')).toBe(b < 30)
+    }
+    c.close()
   })
 })
 
