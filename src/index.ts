@@ -12,6 +12,9 @@ export { formatOverrides, parseOverrides, storeOverrides, urlOverrides } from '.
 export { getOverrides, setOverrides, withOverrides } from './core/set-overrides.ts'
 export { flagTypes } from './core/typegen.ts'
 export { compileRegex } from './core/regex.ts'
+export { inCidrOperator } from './core/in-cidr.ts'
+export { matchesOperator } from './core/matches.ts'
+export { registerOperators } from './core/operators.ts'
 export { configProblems, validateConfig } from './core/validate.ts'
 export { http } from './sources/http.ts'
 export { localStorageCache } from './sources/local-storage-cache.ts'
@@ -24,6 +27,7 @@ export { staticSource } from './sources/static.ts'
 export type { ConditionDescription, DescribeOptions, FlagDescription, PrerequisiteDescription, RuleDescription } from './core/describe.ts'
 export type { FlagstageErrorOptions, ProblemDetails } from './core/errors.ts'
 export type { RegexTest } from './core/regex.ts'
+export type { OptionalOperator } from './core/operators.ts'
 export type {
   AllCondition, AnyCondition, AttrCondition, Bucketing, By, Condition, Config, Context, EvaluationErrorCode, Explanation,
   FlagConfig, FlagsDocument, JsonValue, NotCondition, Operator, Prerequisite, Ramp, Reason, RolloutServe, Rule,

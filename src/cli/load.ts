@@ -1,8 +1,11 @@
-import { closestName, isFlagstageError, validateConfig } from 'flagstage'
+import { closestName, inCidrOperator, isFlagstageError, matchesOperator, registerOperators, validateConfig } from 'flagstage'
 import type { Config, Context } from 'flagstage'
 import { UsageError } from './args.ts'
 import type { Io } from './io.ts'
 import { JsonSyntaxError, parseJson } from './json.ts'
+
+// The CLI reads configs written for any app: it knows the opt-in operators too.
+registerOperators(matchesOperator, inCidrOperator)
 
 /** A file that could not be used: the message says which file and why (line and column for JSON). */
 export class InputError extends Error {

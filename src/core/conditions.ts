@@ -1,5 +1,4 @@
-import { inBlock, parseCidr } from './cidr.ts'
-import { compileRegex } from './regex.ts'
+import { registeredOperator } from './operators.ts'
 import { compareSemver, parseSemver, type Semver } from './semver.ts'
 import type { AttrCondition, Condition, Context } from './types.ts'
 
@@ -92,18 +91,9 @@ const compileTest = (c: AttrCondition): ((value: unknown) => boolean) => {
       return a !== undefined && b !== undefined && pass(compare(a as never, b as never))
     }
   }
-  if (c.op === 'matches') {
-    // Linear time whatever the pattern (issue #9); the validator rejects what it cannot compile.
-    const test = compileRegex(String(c.value), lower)
-    return (v) => typeof v === 'string' && typeof test === 'function' && test(v)
-  }
-  if (c.op === 'inCidr') {
-    const blocks = (c.values ?? []).map(parseCidr).filter((b) => b !== undefined)
-    return (v) => {
-      const address = parseCidr(v)
-      return address !== undefined && address[1] === address[0].length * 8 && blocks.some((b) => inBlock(address[0], b))
-    }
-  }
+  // Opt-in operators (matches, inCidr): the validator rejects them unless registered.
+  const extra = registeredOperator(c.op)
+  if (extra) return extra.compile(c, lower)
   if (c.op === 'in' || c.op === 'notIn') {
     const set = new Set((c.values ?? []).map((item) => asText(item, lower)))
     return (v) => {

@@ -2,6 +2,11 @@
 export const ErrorCode = {
   /** The document is not a valid flagstage config; `path` names the first problem. */
   INVALID_CONFIG: 'INVALID_CONFIG',
+  /**
+   * The config uses an opt-in operator (`matches`, `inCidr`) that this app has not registered with
+   * `registerOperators`; `path` names the condition's `op`. The config is rejected like an invalid one.
+   */
+  OPERATOR_NOT_REGISTERED: 'OPERATOR_NOT_REGISTERED',
   /** The payload is not JSON (or is truncated). */
   PARSE_ERROR: 'PARSE_ERROR',
   /** The request could not be made or was cut (connection refused, reset, DNS). */

@@ -45,9 +45,9 @@ export const collectInto = (into: FlagstageError[] | undefined): void => {
 }
 
 /** Reports `message` at the current path (plus `key`): throws, or records and returns undefined. */
-export const fail = (message: string, key?: PathSegment, details?: ProblemDetails): undefined => {
+export const fail = (message: string, key?: PathSegment, details?: ProblemDetails, code: ErrorCode = ErrorCode.INVALID_CONFIG): undefined => {
   if (key !== undefined) path.push(key)
-  const error = new FlagstageError(ErrorCode.INVALID_CONFIG, message, { path: formatPath(path), details })
+  const error = new FlagstageError(code, message, { path: formatPath(path), details })
   if (key !== undefined) path.pop()
   if (!found) throw error
   found.push(error)

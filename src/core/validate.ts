@@ -1,6 +1,6 @@
 import type { FlagstageError } from './errors.ts'
-import { parseCidr } from './cidr.ts'
-import { compileRegex } from './regex.ts'
+import { ErrorCode } from './errors.ts'
+import { registeredOperator } from './operators.ts'
 import { parseSemver } from './semver.ts'
 import type { Config } from './types.ts'
 import {
@@ -110,27 +110,27 @@ const list = (v: unknown, key: string, check: (v: unknown) => unknown, min?: num
   path.pop()
 }
 
-const regex = (v: unknown, ignoreCase: boolean): void => {
-  if (!(isString(v) && v.length <= MAX_REGEX_LENGTH)) return void expect(`a regex of at most ${MAX_REGEX_LENGTH} chars`, v, 'value')
-  // The linear-time subset of regex.ts (issue #9): anything else is rejected here, with its position.
-  const test = compileRegex(v, ignoreCase)
-  if (typeof test == 'string') fail(test, 'value')
-}
 const scalar = (v: unknown, key?: PathSegment): unknown => isScalar(v) || expect('a string, number or boolean', v, key)
+/** An opt-in operator (`matches`, `inCidr`) the app has not registered: say which import to add. */
+const notRegistered = (op: string): undefined =>
+  fail(`"${op}" is an opt-in operator: add import { registerOperators, ${op}Operator } from 'flagstage' and call registerOperators(${op}Operator) before configs load`,
+    'op', undefined, ErrorCode.OPERATOR_NOT_REGISTERED)
 const attr = (c: Obj): unknown => {
   name(c.attr, 'attr')
   const op = c.op as string
   const operand = isString(op) ? OPERATORS[op] : undefined
   if (operand === undefined) return oneOf(op, OPERATOR_NAMES, 'op')
+  const extra = operand == REGEX || operand == CIDRS ? registeredOperator(op) : undefined
+  if ((operand == REGEX || operand == CIDRS) && !extra) return notRegistered(op)
   const ci = c.caseInsensitive
   ci === undefined || typeof ci == 'boolean' || expect('true or false', ci, 'caseInsensitive')
   const value = c.value
   const none = (k: string): unknown => c[k] === undefined || fail(`${op} takes no "${k}"`, k)
   if (operand == LIST) return none('value'), list(c.values, 'values', scalar)
-  if (operand == CIDRS) return none('value'), list(c.values, 'values', (v) => parseCidr(v) || expect('an IP address or CIDR block like 10.0.0.0/8', v))
+  if (operand == CIDRS) return none('value'), list(c.values, 'values', (v) => extra!.check(v, false))
   none('values')
   return operand == SCALAR ? scalar(value, 'value')
-    : operand == REGEX ? regex(value, ci === true)
+    : operand == REGEX ? at('value', (v) => extra!.check(v, ci === true), value)
       : operand == NUMBER ? finite(value) || expect('a number', value, 'value')
         : operand == TIME ? finite(value) || instant(value, 'value')
           : operand == VERSION ? (isString(value) && parseSemver(value)) || expect('a version like 1.2.3', value, 'value')

@@ -1,4 +1,4 @@
-import { ErrorCode, FlagstageError } from 'flagstage'
+import { ErrorCode, FlagstageError, inCidrOperator, matchesOperator, registerOperators } from 'flagstage'
 import type { Condition, Config, FlagConfig, JsonValue, Prerequisite, Rule } from 'flagstage'
 import { constraintCondition } from './constraints.ts'
 import { NEVER, planStrategy, through, variantSplit } from './strategy.ts'
@@ -124,11 +124,14 @@ export interface UnleashState {
  * (`on`/`off`); a feature with variants serves the variant's name with its payload (`{ type, value }`,
  * or `null`) as the value, `disabled` when off. Unknown strategies never enable a feature (as in
  * Unleash); unknown operators and patterns the regex matcher refuses never match.
+ * Registers the opt-in operators `matches` and `inCidr` (REGEX and IN_CIDR constraints become them).
  * @throws {FlagstageError} INVALID_CONFIG when the input is not Unleash features JSON.
  * @example
  * const config = fromUnleash(await (await fetch(`${url}/api/client/features`, { headers })).json())
  */
 export const fromUnleash = (json: UnleashFeatures | UnleashDelta | UnleashState): Config => {
+  // Unleash's REGEX and IN_CIDR constraints translate to flagstage's opt-in operators.
+  registerOperators(matchesOperator, inCidrOperator)
   const state = stateOf(json)
   const segments = new Map((state.segments ?? []).map((s) => [s.id, s]))
   const features = new Map(state.features.map((f) => [f.name, f]))

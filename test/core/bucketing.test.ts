@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createClient, murmur3, validateConfig, type Config, type FlagConfig } from 'flagstage'
+import { inCidrOperator, matchesOperator, registerOperators } from 'flagstage'
+// matches and inCidr are opt-in operators (test/core/operators.test.ts: configs that use them unregistered).
+registerOperators(matchesOperator, inCidrOperator)
 
 const one = (flag: FlagConfig, extra: Record<string, FlagConfig> = {}) =>
   createClient({ bootstrap: validateConfig({ schemaVersion: 1, flags: { f: flag, ...extra } } satisfies Config) })

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createClient, type AttrCondition, type Condition, type Config, type Context } from 'flagstage'
+import { inCidrOperator, matchesOperator, registerOperators } from 'flagstage'
+// matches and inCidr are opt-in operators (test/core/operators.test.ts: configs that use them unregistered).
+registerOperators(matchesOperator, inCidrOperator)
 
 /** Evaluate one condition through a real client: a flag serving `on` when it matches. */
 const matches = (condition: Condition, context: Context, segments?: Config['segments']): boolean => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { createClient, isFlagstageError, validateConfig, type Condition, type Config, type FlagConfig } from 'flagstage'
+import { inCidrOperator, matchesOperator, registerOperators } from 'flagstage'
+// matches and inCidr are opt-in operators (test/core/operators.test.ts: configs that use them unregistered).
+registerOperators(matchesOperator, inCidrOperator)
 
 const attrs = ['country', 'plan', 'age', 'email', 'version', 'roles', 'joined', '__proto__', 'constructor']
 const scalar = fc.oneof(fc.string({ maxLength: 6 }), fc.integer({ min: -5, max: 100 }), fc.boolean(), fc.constantFrom('1.2.3', '2026-12-01T00:00:00Z', 'US'))

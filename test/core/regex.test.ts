@@ -3,6 +3,9 @@ import fc from 'fast-check'
 import { createClient, isFlagstageError, validateConfig, type Config } from 'flagstage'
 // The engine and its step counter are internal: read them from the source (issue #9).
 import { compileRegex, MAX_PROGRAM, regexWork, type RegexTest } from '../../src/core/regex.ts'
+import { inCidrOperator, matchesOperator, registerOperators } from 'flagstage'
+// matches and inCidr are opt-in operators (test/core/operators.test.ts: configs that use them unregistered).
+registerOperators(matchesOperator, inCidrOperator)
 
 const compiled = (pattern: string, ignoreCase = false): RegexTest => {
   const test = compileRegex(pattern, ignoreCase)

@@ -5,6 +5,11 @@ import { describe, expect, it } from 'vitest'
 import { isFlagstageError } from '../../src/core/errors.ts'
 import { parseSemver } from '../../src/core/semver.ts'
 import { MAX_REGEX_LENGTH, validateConfig } from '../../src/core/validate.ts'
+import { inCidrOperator } from '../../src/core/in-cidr.ts'
+import { matchesOperator } from '../../src/core/matches.ts'
+import { registerOperators } from '../../src/core/operators.ts'
+// matches and inCidr are opt-in operators (test/core/operators.test.ts: configs that use them unregistered).
+registerOperators(matchesOperator, inCidrOperator)
 
 const at = (p: string): string => fileURLToPath(new URL(p, import.meta.url))
 const read = (p: string): string => readFileSync(at(p), 'utf8')

@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { FlagstageError } from '../../src/core/errors.ts'
 import { describeValue, expectedOneOf, formatPath } from '../../src/core/json-path.ts'
 import { MAX_NESTING_DEPTH, MAX_REGEX_LENGTH, validateConfig } from '../../src/core/validate.ts'
+import { inCidrOperator } from '../../src/core/in-cidr.ts'
+import { matchesOperator } from '../../src/core/matches.ts'
+import { registerOperators } from '../../src/core/operators.ts'
+// matches and inCidr are opt-in operators (test/core/operators.test.ts: configs that use them unregistered).
+registerOperators(matchesOperator, inCidrOperator)
 
 type Json = Record<string, unknown>
 
