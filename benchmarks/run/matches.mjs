@@ -8,7 +8,7 @@
 // compared with RegExp on inputs it can finish. One op = one `isEnabled`, µs per op.
 //   node run/matches.mjs [--smoke]
 import { fileURLToPath } from 'node:url'
-import { createClient } from 'flagstage'
+import { createClient, matchesOperator, registerOperators } from 'flagstage'
 import { measure } from '../harness.mjs'
 import { childMain, runChild } from '../lib/child.mjs'
 
@@ -31,6 +31,7 @@ const CASES = [
 ]
 
 const child = async ({ smoke }) => {
+  registerOperators(matchesOperator)
   const rows = []
   for (const c of CASES) {
     const client = createClient({

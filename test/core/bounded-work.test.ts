@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { createClient, isFlagstageError, validateConfig, type Config, type FlagConfig } from 'flagstage'
+import { createClient, isFlagstageError, matchesOperator, registerOperators, validateConfig, type Config, type FlagConfig } from 'flagstage'
+
+registerOperators(matchesOperator)
 // Internal step counters (issue #9): work is counted in steps, never in milliseconds.
 import { resolveWork } from '../../src/core/evaluate.ts'
 import { compileRegex, MAX_PROGRAM, regexWork } from '../../src/core/regex.ts'
@@ -105,6 +107,7 @@ describe('bounded work per evaluation', () => {
       fc.property(config, email, (cfg, value) => {
         const n = Object.keys(cfg.flags).length
         const client = createClientSrc({ bootstrap: cfg })
+        expect(client.status().state).toBe('ready') // the config is live: the bounds below are not met by an empty client
         const reader = client.forContext({ email: value })
         const perTest = 2 * Math.max(...patterns.map((p) => (typeof compileRegex(p) === 'function' ? MAX_PROGRAM : 0))) * (value.length + 1)
         for (const key of Object.keys(cfg.flags)) {
