@@ -1,6 +1,6 @@
 // Runner: `npm run bench` (full, a few minutes) or `npm run bench -- --smoke` (CI: few iterations, < 30 s,
 // no timing assertions; exits 1 only if a semantic check fails or a scenario crashes, so the code cannot rot).
-// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,openfeature,cold,memory,bundle,request,sse,wire,matches
+// Options: --only=flagstage,growthbook (SDK ids; floors always run)  --skip=eval,openfeature,cold,memory,bundle,request,sse,wire,matches,fanout
 // (request, sse, wire and matches measure flagstage alone: they run unless --only leaves flagstage out)
 // Prints the markdown report and writes results/latest.md (results/smoke.md for --smoke).
 import { execFileSync } from 'node:child_process'
@@ -21,6 +21,7 @@ import { perRequestProblems, perRequestTable, run as runPerRequest, TARGET_NS } 
 import { run as runSse, sseProblems, sseTable } from './run/sse-latency.mjs'
 import { run as runWire, wireProblems, wireTable } from './run/wire-bytes.mjs'
 import { matchesProblems, matchesTable, run as runMatches } from './run/matches.mjs'
+import { fanoutProblems, fanoutTable, run as runFanout } from './run/stream-fanout.mjs'
 
 const argv = process.argv.slice(2)
 const smoke = argv.includes('--smoke')
@@ -128,6 +129,14 @@ if (flagstageOnly && !skip.has('sse')) {
   sseRes = await runSse({ smoke })
   problems.push(...sseProblems(sseRes))
   sections.push(sseTable(sseRes))
+}
+
+// Releasing at scale: streamHandler and nginx + nchan fan-out to N sse() clients (issue #15)
+if (flagstageOnly && !skip.has('fanout')) {
+  log('[bench] fan-out ...')
+  const fanout = await runFanout({ smoke })
+  problems.push(...fanoutProblems(fanout))
+  sections.push(fanoutTable(fanout))
 }
 
 if (flagstageOnly && !skip.has('wire')) {
