@@ -8,6 +8,7 @@ export { configure, explain, getDefaultClient, isEnabled, value, variant } from 
 export { FlagstageError, ErrorCode, isFlagstageError } from './core/errors.ts'
 export { bucketOf, murmur3, variantBucketOf } from './core/hash.ts'
 export { toFlagstageContext } from './core/openfeature-context.ts'
+export { logOnce } from './core/logger.ts'
 export { formatOverrides, parseOverrides, storeOverrides, urlOverrides } from './core/overrides.ts'
 export { getOverrides, setOverrides, withOverrides } from './core/set-overrides.ts'
 export { flagTypes } from './core/typegen.ts'
@@ -38,6 +39,7 @@ export type {
   Widen,
 } from './core/client-types.ts'
 export type { HttpOptions } from './sources/http.ts'
+export type { Logger } from './core/logger.ts'
 export type { LocalStorageCacheOptions } from './sources/local-storage-cache.ts'
 export type { FetchFunction, HeadersOption, RequestOptions } from './sources/request.ts'
 export type { Cache, CacheEntry, EmitMeta, Source, SourceHandle } from './core/source.ts'

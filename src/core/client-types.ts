@@ -1,4 +1,5 @@
 import type { FlagstageError } from './errors.ts'
+import type { Logger } from './logger.ts'
 import type { Cache, Source } from './source.ts'
 import type { Config, Context, Explanation, JsonValue, Snapshot } from './types.ts'
 
@@ -52,6 +53,13 @@ export interface ClientOptions<F extends FlagTypes = FlagTypes> {
    * createClient({ bootstrap: config, context: { userId: 'qa' }, buckets: { 'new-checkout': 999 } }) // in a 10% rollout
    */
   buckets?: NoInfer<Partial<Record<FlagKey<F>, number>>>
+  /**
+   * Where the client reports. In every build: an `error` once when no config could be loaded (wrong
+   * URL, HTML instead of JSON, invalid config); in development also warnings (unknown override
+   * names, type mismatches, throwing listeners). `{ warn() {}, error() {} }` silences it.
+   * @default console
+   */
+  logger?: Logger
 }
 
 /** Client status, from `client.status()`. */
@@ -153,4 +161,6 @@ export interface Client<F extends FlagTypes = FlagTypes> extends Evaluator<F> {
   forContext(context: Context, options?: ForContextOptions): Evaluator<F>
   /** Stop the source and every timer. */
   close(): void
+  /** The logger the client reports to (`options.logger`, or `console`); adapters report through it too. */
+  readonly logger: Logger
 }

@@ -2,7 +2,7 @@ import type { Client, ClientEvents, ClientOptions, FlagTypes, ImpressionEvent, S
 import { compileConfig } from './compile.ts'
 import { registerHost } from './client-host.ts'
 import { createEmitter } from './emitter.ts'
-import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
+import { ErrorCode, FlagstageError, toFlagstageError } from './errors.ts'
 import { changedKeys, touchedKeys } from './diff.ts'
 import { configChanges, entryChanges } from './config-diff.ts'
 import { contextEvaluator, createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
@@ -11,6 +11,7 @@ import { unitReader } from './rollout.ts'
 import { isSnapshot, readSnapshot } from './snapshot.ts'
 import type { Config, Context, JsonValue, Snapshot } from './types.ts'
 import { checkConfig } from './validate.ts'
+import { logOnce, type Logger } from './logger.ts'
 import { warnOnce } from './warn.ts'
 import type { CacheEntry, EmitMeta } from './source.ts'
 import { runSource, type SourceRunner } from './source-runner.ts'
@@ -25,11 +26,13 @@ const MAX_IMPRESSIONS = 10_000
  * A context is copied once; one whose getters or Proxy traps throw is read as empty (and reported),
  * never thrown into `createClient` / `setContext` (issue #9).
  */
-const copyContext = (context: Context | undefined): Context => {
+const copyContext = (context: Context | undefined, logger: Logger): Context => {
   try {
     return { ...context }
   } catch (error) {
-    warnOnce('reading the context threw: it is treated as empty', error)
+    try {
+      if (process.env.NODE_ENV !== 'production') warnOnce('reading the context threw: it is treated as empty', error, undefined, logger)
+    } catch {}
     return {}
   }
 }
@@ -53,19 +56,21 @@ const loadDocument = (document: unknown): Store => {
  * if (flags.isEnabled('new-checkout')) showNewCheckout()
  */
 /* @__NO_SIDE_EFFECTS__ */
-export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOptions<F> = {}): Client<F> => {
+export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOptions<F> = {}): Client<F> {
   const now = options.now ?? Date.now
-  const events = createEmitter<ClientEvents>()
+  const logger = options.logger ?? console
+  const events = createEmitter<ClientEvents>(logger)
   const subscribers = new Set<() => void>()
   const unitOf = unitReader(undefined)
   const seen = new Set<string>()
   const waiters = new Set<(status: Status) => void>()
-  let context: Context = copyContext(options.context)
+  let context: Context = copyContext(options.context, logger)
   let store: Store | undefined
   let state: Status['state'] = 'loading'
   let lastUpdated: number | undefined
   let lastError: FlagstageError | undefined
   let confirmed = false // a config came from the source itself
+  let reported = false // "no config loaded" was logged
   let isReady = false
   let closed = false
   let view: Snapshot | undefined // evaluations last announced to `change` listeners
@@ -112,7 +117,17 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     // A patch for a revision we don't have is mended by the source (it refetches): not a reason to go stale.
     if (error.code !== ErrorCode.PATCH_MISMATCH) state = store ? 'stale' : 'error'
     notify()
-    if (!events.has('error')) warnOnce(`${error.code}: ${error.message} (add client.on('error') to handle)`, undefined, error.code)
+    // In every build: a client that never had a config serves defaults, and the app should hear why.
+    if (!store && !reported && error.code !== ErrorCode.CACHE_ERROR) {
+      reported = true
+      logOnce(logger, 'error', `[flagstage] no config loaded, serving defaults: ${error.message}`)
+    } else {
+      try {
+        if (process.env.NODE_ENV !== 'production' && !events.has('error')) {
+          warnOnce(`${error.code}: ${error.message} (add client.on('error') to handle)`, undefined, error.code, logger)
+        }
+      } catch {}
+    }
     events.emit('error', error)
   }
 
@@ -122,7 +137,9 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       try {
         listener()
       } catch (error) {
-        warnOnce('a subscriber threw; other subscribers still ran', error)
+        try {
+          if (process.env.NODE_ENV !== 'production') warnOnce('a subscriber threw; other subscribers still ran', error, undefined, logger)
+        } catch {}
       }
     }
   }
@@ -258,7 +275,10 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
     // Dormant (workerd refused I/O at module scope): the first read inside a request starts it again.
     const plain = host.store
     const waking = (): Store | undefined => (runner?.wake(), store)
-    runner = runSource(options.source, receive, fail, (asleep) => (host.store = asleep ? waking : plain))
+    const source = typeof options.source === 'string'
+      ? { start: () => { throw new FlagstageError(ErrorCode.SOURCE_ERROR, `source must be a Source, not a URL: wrap it in http(), source: http(${JSON.stringify(options.source)})`) } }
+      : options.source
+    runner = runSource(source, receive, fail, (asleep) => (host.store = asleep ? waking : plain))
   } else {
     // Nothing to wait for: ready with what we were given.
     state = 'ready'
@@ -311,7 +331,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       }
     },
     setContext: (next, { merge = false } = {}) => {
-      context = copyContext(merge ? { ...context, ...copyContext(next) } : next)
+      context = copyContext(merge ? { ...context, ...copyContext(next, logger) } : next, logger)
       announce()
     },
     getContext: () => context,
@@ -320,6 +340,7 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       runner?.wake()
       return contextEvaluator<F>(host, ctx, forOptions?.pin !== false)
     },
+    logger,
     close: () => {
       if (closed) return
       closed = true
@@ -327,7 +348,9 @@ export const createClient = <F extends FlagTypes = FlagTypes>(options: ClientOpt
       try {
         runner?.stop()
       } catch (error) {
-        warnOnce('source stop() threw', error)
+        try {
+          if (process.env.NODE_ENV !== 'production') warnOnce('source stop() threw', error, undefined, logger)
+        } catch {}
       }
       const s = status()
       for (const resolve of waiters) resolve(s)

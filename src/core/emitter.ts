@@ -1,3 +1,4 @@
+import type { Logger } from './logger.ts'
 import { warnOnce } from './warn.ts'
 
 /** A listener map: event name → listener signature. */
@@ -21,7 +22,7 @@ export interface Emitter<E extends EventMap<E>> {
  * quarter of the 4 kB core budget.
  */
 /* @__NO_SIDE_EFFECTS__ */
-export const createEmitter = <E extends EventMap<E>>(): Emitter<E> => {
+export function createEmitter<E extends EventMap<E>>(logger?: Logger): Emitter<E> {
   const listeners = new Map<keyof E, Set<E[keyof E]>>()
   const off = <K extends keyof E>(event: K, listener: E[K]): void => {
     listeners.get(event)?.delete(listener)
@@ -41,7 +42,9 @@ export const createEmitter = <E extends EventMap<E>>(): Emitter<E> => {
         try {
           ;(listener as (...a: Parameters<E[typeof event]>) => void)(...args)
         } catch (error) {
-          warnOnce(`a "${String(event)}" listener threw; other listeners still ran`, error)
+          try {
+            if (process.env.NODE_ENV !== 'production') warnOnce(`a "${String(event)}" listener threw; other listeners still ran`, error, undefined, logger)
+          } catch {}
         }
       }
     },

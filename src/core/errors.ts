@@ -44,6 +44,9 @@ export interface ProblemDetails {
   got: unknown
 }
 
+// Set (non-enumerable) on every FlagstageError by every copy of flagstage; see Symbol.hasInstance.
+const BRAND = 'flagstage.error'
+
 /** Extra details for a `FlagstageError`. */
 export interface FlagstageErrorOptions {
   /** JSON path of the offending value, e.g. `flags["new-checkout"].rules[2].if.op`. */
@@ -61,6 +64,14 @@ export interface FlagstageErrorOptions {
  * client.on('error', (err) => console.warn(err.code, err.path, err.message))
  */
 export class FlagstageError extends Error {
+  /**
+   * `instanceof FlagstageError` holds for an error from any copy of flagstage in the process (the ESM
+   * and the CJS build, or another realm): it checks the brand every copy sets, not the prototype chain.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for(BRAND)] === true
+  }
+
   override readonly name = 'FlagstageError'
   readonly code: ErrorCode
   readonly path: string | undefined
@@ -74,10 +85,11 @@ export class FlagstageError extends Error {
     this.path = options.path
     this.status = options.status
     this.details = options.details
+    Object.defineProperty(this, Symbol.for(BRAND), { value: true })
   }
 }
 
-/** True for a `FlagstageError`, also one from another realm or bundle copy. */
+/** True for a `FlagstageError`, also one from another realm or bundle copy (or an older copy without the brand). */
 export const isFlagstageError = (value: unknown): value is FlagstageError =>
   value instanceof FlagstageError ||
   (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'FlagstageError' &&

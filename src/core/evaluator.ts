@@ -41,7 +41,7 @@ export const newResult = (): Result => ({
  * Evaluation is synchronous and every reader copies what it needs before anything else can run
  * (impressions are delivered in a microtask), so one result record serves all evaluators.
  */
-const r: Result = newResult()
+const r: Result = /* @__PURE__ */ newResult()
 
 /** Evaluate `key` for `context` into the shared result, from `store` (default: the one in force). Never throws. */
 export const evaluate = (host: EvaluationHost, key: string, context: Context, store: Store | null | undefined = host.store()): Result => {

@@ -16,9 +16,11 @@ export type Keys = Record<string, 1>
 /** A reference, for the cycle check: to a flag (`requires[i]`) or a segment (`at`: the condition's path). */
 export interface Ref { flag: string; variant?: unknown; at?: PathSegment[] }
 
-export const own: (o: object, k: PropertyKey) => boolean = Object.hasOwn
-export const names: (o: object) => string[] = Object.keys
-export const finite: (v: unknown) => boolean = Number.isFinite
+// Wrapped, not aliased: bundlers cannot prove a top-level read of `Object.hasOwn` pure, and one such
+// statement keeps the whole validator in apps that never validate (`isEnabled` alone).
+export const own = (o: object, k: PropertyKey): boolean => Object.hasOwn(o, k)
+export const names = (o: object): string[] => Object.keys(o)
+export const finite = (v: unknown): boolean => Number.isFinite(v)
 export const isArray: (v: unknown) => v is unknown[] = Array.isArray
 /** Longest chain of prerequisites, or of segments referencing segments, accepted. */
 export const MAX_CHAIN_DEPTH = 64
@@ -26,8 +28,13 @@ export const isString = (v: unknown): v is string => typeof v == 'string'
 export const isScalar = (v: unknown): boolean => typeof v == 'string' || typeof v == 'boolean' || finite(v)
 export const isObject = (v: unknown): v is Obj => typeof v == 'object' && v !== null && !isArray(v)
 
-/** `keySet('a b')`: the allowed keys of an object, as a table. */
-export const keySet = (list: string): Keys => {
+/**
+ * `keySet('a b')`: the allowed keys of an object, as a table. A function declaration marked free of
+ * side effects, so that the module-level tables built with it shake out of apps that never validate
+ * (bundlers keep the marker on declarations, not on arrow functions in the flat dist/ build).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+export function keySet(list: string): Keys {
   const set = Object.create(null) as Keys
   for (const k of list.split(' ')) set[k] = 1
   return set

@@ -49,9 +49,15 @@ const NUMBER = 3
 const TIME = 4
 const VERSION = 5
 const CIDRS = 7
-const OPERATORS = Object.create(null) as Record<string, number>
-OPERANDS.forEach((list, operand) => list.split(' ').forEach((op) => (OPERATORS[op] = operand)))
-const OPERATOR_NAMES = names(OPERATORS)
+/* @__NO_SIDE_EFFECTS__ */
+function operatorTable(): Record<string, number> {
+  const table = Object.create(null) as Record<string, number>
+  OPERANDS.forEach((list, operand) => list.split(' ').forEach((op) => (table[op] = operand)))
+  return table
+}
+// Pure-annotated: no top-level work that a bundler must keep (see keySet).
+const OPERATORS = /* @__PURE__ */ operatorTable()
+const OPERATOR_NAMES = /* @__PURE__ */ names(OPERATORS)
 
 // An ISO 8601 date, or a date-time with a zone: a zone-less time would read differently on every
 // client's clock. Fractions up to nanoseconds, as RFC 3339 tools write them.

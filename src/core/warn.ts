@@ -1,17 +1,21 @@
-const seen = new Set<string>()
+import { logOnce, type Logger } from './logger.ts'
 
-/** True unless NODE_ENV is `production` (bundlers replace the expression in browser builds). */
-export const isDev = (): boolean => {
+/**
+ * Development warning, once per message (or `key`) and logger. Dev-only at run time (not when
+ * NODE_ENV is `production`, nor where there is no `process`). So that production bundles drop the
+ * message text too, write call sites with the guard bundlers replace, inside a try (a browser
+ * without a bundler has no `process`):
+ *
+ *   try { if (process.env.NODE_ENV !== 'production') warnOnce('...') } catch {}
+ *
+ * esbuild, Vite and webpack replace `process.env.NODE_ENV` and then drop the dead branch and the empty
+ * try; `typeof process` guards are not replaced, and would hide warnings in browser dev builds.
+ */
+export const warnOnce = (message: string, detail?: unknown, key: string = message, logger: Logger = console): void => {
   try {
-    return (globalThis as { process?: { env?: { NODE_ENV?: string } } }).process?.env?.NODE_ENV !== 'production'
+    if (process.env.NODE_ENV === 'production') return
   } catch {
-    return true
+    return
   }
-}
-
-/** Warn once per message (or per `key` when given), in development only. */
-export const warnOnce = (message: string, detail?: unknown, key: string = message): void => {
-  if (!isDev() || seen.has(key)) return
-  seen.add(key)
-  console.warn(`[flagstage] ${message}`, ...(detail === undefined ? [] : [detail]))
+  logOnce(logger, 'warn', `[flagstage] ${message}`, detail, key)
 }

@@ -46,7 +46,7 @@ export const evaluatedHandler = <Req extends IncomingMessage = IncomingMessage>(
     const req = nodeRequestOf(request) as Req
     if (!context) return requestFlags(req, client)
     return new Promise((resolve) => {
-      resolveContext(context, req, (ctx) => resolve(evaluatorOf(createStore(ctx, client ?? getDefaultClient()))))
+      resolveContext(context, req, (ctx) => resolve(evaluatorOf(createStore(ctx, client ?? getDefaultClient()))), client)
     })
   }
   return toNode(fetchEvaluatedHandler({ evaluator, ...(vary !== undefined && { vary }), ...(cors && { cors }) }))

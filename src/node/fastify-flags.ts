@@ -63,7 +63,7 @@ export const fastifyFlags = <Req extends FastifyRequestLike = FastifyRequestLike
         // async resource, where the next keep-alive request's earlier hooks would see it.
         // Fastify (4.29+) keeps the context across body parsing with its own AsyncResource.
         runWithStore(store, () => next())
-      })
+      }, client)
     })
     done()
   }

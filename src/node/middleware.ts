@@ -65,7 +65,7 @@ export const flagsMiddleware = <Req extends IncomingMessage = IncomingMessage>(
       bindEmitter(request, store)
       bindEmitter(response, store)
       run(store)
-    })
+    }, client)
   const middleware = ((request, response, next) => {
     enter(request, response, (store) => runWithStore(store, next))
   }) as FlagsMiddleware<Req>

@@ -1,5 +1,5 @@
-import type { Context } from 'flagstage'
-import { warnOnce } from './warn.ts'
+import { getDefaultClient, logOnce } from 'flagstage'
+import type { Client, Context } from 'flagstage'
 
 /**
  * Builds the flag context from a request: `(req) => ({ userId: req.user?.id, country: ... })`.
@@ -8,8 +8,10 @@ import { warnOnce } from './warn.ts'
  */
 export type ContextFunction<Req> = (request: Req) => Context | Promise<Context>
 
-const failed = (error: unknown): Context => {
-  warnOnce('the context function threw; evaluating this request with an empty context', error)
+const failed = (error: unknown, client: Client | undefined): Context => {
+  // In every build: requests silently evaluated as anonymous would hide a real bug.
+  const logger = (client ?? getDefaultClient())?.logger ?? console
+  logOnce(logger, 'warn', '[flagstage/node] the context function threw; evaluating this request with an empty context', error)
   return {}
 }
 
@@ -17,18 +19,23 @@ const failed = (error: unknown): Context => {
  * Call `fn(request)` and pass the context to `then`: synchronously when `fn` is synchronous
  * (no promise on the hot path), after it settles otherwise. Never throws. Internal.
  */
-export const resolveContext = <Req>(fn: ContextFunction<Req>, request: Req, then: (context: Context) => void): void => {
+export const resolveContext = <Req>(
+  fn: ContextFunction<Req>,
+  request: Req,
+  then: (context: Context) => void,
+  client?: Client,
+): void => {
   let context: Context | Promise<Context>
   try {
     context = fn(request)
   } catch (error) {
-    then(failed(error))
+    then(failed(error, client))
     return
   }
   if (context && typeof (context as Promise<Context>).then === 'function') {
     ;(context as Promise<Context>).then(
       (resolved) => then(resolved ?? {}),
-      (error: unknown) => then(failed(error)),
+      (error: unknown) => then(failed(error, client)),
     )
   } else {
     then((context as Context | undefined) ?? {})

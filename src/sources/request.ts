@@ -58,10 +58,51 @@ export const request = async <T>(
       ? new FlagstageError('TIMEOUT', `${url}: no answer in ${ms} ms`, { cause: error })
       : isFlagstageError(error)
         ? error
-        : new FlagstageError('NETWORK_ERROR', `${url}: ${(error as Error)?.message}`, { cause: error })
+        : new FlagstageError('NETWORK_ERROR', `${url}: ${(error as Error)?.message}${causeOf(error)}`, { cause: error })
   } finally {
     clearTimeout(deadline)
     controller.abort() // also releases an unread body (errors, early PAYLOAD_TOO_LARGE)
+  }
+}
+
+/**
+ * What `fetch failed` hides: Node's fetch puts the reason in `cause` (`connect ECONNREFUSED
+ * 127.0.0.1:8080`, `getaddrinfo ENOTFOUND cdn.example`, `unknown scheme`). Browsers give no more.
+ */
+const causeOf = (error: unknown): string => {
+  let cause = (error as { cause?: { code?: unknown; message?: unknown; errors?: unknown[] } } | undefined)?.cause
+  if (!cause || typeof cause !== 'object') return ''
+  if (!cause.message && Array.isArray(cause.errors)) cause = cause.errors[0] as typeof cause // AggregateError (happy eyeballs)
+  const code = typeof cause?.code === 'string' ? cause.code : ''
+  const message = typeof cause?.message === 'string' ? cause.message : ''
+  const text = code && !message.includes(code) ? (message ? `${code}: ${message}` : code) : message
+  return text ? ` (${text})` : ''
+}
+
+/**
+ * With the global `fetch`, a URL it can never fetch (relative where there is no page to resolve it
+ * against, as in Node; another scheme than http/https) fails at once and for good, instead of being
+ * retried forever. A custom `fetch` decides for itself.
+ */
+export const urlProblem = (url: string, { fetch: custom }: RequestOptions): FlagstageError | undefined => {
+  if (custom) return undefined
+  let protocol: string
+  try {
+    protocol = new URL(url, (globalThis as { location?: { href?: string } }).location?.href).protocol
+  } catch {
+    return new FlagstageError('SOURCE_ERROR', `${url}: not an absolute URL (no page to resolve it against): use a full https:// URL`)
+  }
+  return protocol === 'http:' || protocol === 'https:'
+    ? undefined
+    : new FlagstageError('SOURCE_ERROR', `${url}: unsupported scheme ${protocol} (http/https only, or pass a fetch)`)
+}
+
+/** A source's start when its URL can never work: report once (after start returns), never retry. */
+export const failOnce = (error: FlagstageError, fail: (error: FlagstageError) => void): (() => void) => {
+  let stopped = false
+  queueMicrotask(() => stopped || fail(error))
+  return () => {
+    stopped = true
   }
 }
 
@@ -99,7 +140,9 @@ export const parseJson = (text: string, what: string): unknown => {
   try {
     return JSON.parse(text)
   } catch (cause) {
-    throw new FlagstageError('PARSE_ERROR', `${what}: invalid JSON`, { cause })
+    // The classic: a single-page app's fallback answers a wrong flags URL with index.html and a 200.
+    const html = /^\s*</.test(text)
+    throw new FlagstageError('PARSE_ERROR', html ? `${what}: got HTML, not JSON: wrong URL? (an SPA fallback serves index.html)` : `${what}: invalid JSON`, { cause })
   }
 }
 

@@ -1,0 +1,52 @@
+// One flagstage per process whichever format loads it (`npm run build` first): an app that
+// `import`s flagstage and a dependency that `require`s it share the default client, and a
+// FlagstageError from either build is `instanceof` the other's class.
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const built = existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/index.cjs`)
+
+const run = (code: string): unknown =>
+  JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' }))
+
+describe.skipIf(!built && !process.env.CI)('ESM and CJS builds in one Node process (built package)', () => {
+  it('share one default client and one FlagstageError', () => {
+    const out = run(`
+      import { createRequire } from 'node:module'
+      import * as esm from 'flagstage'
+      const cjs = createRequire(import.meta.url)('flagstage')
+      const config = { schemaVersion: 1, flags: { f: { enabled: true, rules: [{ serve: 'on' }] } } }
+      const loaded = [import.meta.resolve('flagstage'), createRequire(import.meta.url).resolve('flagstage')].map((p) => p.replace(/^.*dist\\//, ''))
+      const twoModules = esm.configure !== cjs.configure
+      const beforeCjs = cjs.isEnabled('f')
+      const client = esm.configure({ bootstrap: config })
+      const viaCjs = { same: cjs.getDefaultClient() === client, on: cjs.isEnabled('f') }
+      const other = cjs.configure({ bootstrap: { ...config, flags: { f: { enabled: false } } } })
+      const viaEsm = { same: esm.getDefaultClient() === other, on: esm.isEnabled('f') }
+      const esmError = new esm.FlagstageError('SOURCE_ERROR', 'x')
+      const cjsError = new cjs.FlagstageError('SOURCE_ERROR', 'x')
+      let validated
+      try { cjs.validateConfig({}) } catch (e) { validated = e instanceof esm.FlagstageError && e.code }
+      console.log(JSON.stringify({
+        loaded, twoModules, beforeCjs, viaCjs, viaEsm, validated,
+        instanceof: [esmError instanceof cjs.FlagstageError, cjsError instanceof esm.FlagstageError, cjsError instanceof Error],
+        guards: [esm.isFlagstageError(cjsError), cjs.isFlagstageError(esmError)],
+        notErrors: [new Error('x') instanceof esm.FlagstageError, { name: 'FlagstageError', code: 'X' } instanceof esm.FlagstageError, null instanceof cjs.FlagstageError],
+      }))
+    `)
+    expect(out).toEqual({
+      loaded: ['index.js', 'index.cjs'],
+      twoModules: true,
+      beforeCjs: false,
+      viaCjs: { same: true, on: true },
+      viaEsm: { same: true, on: false },
+      validated: 'INVALID_CONFIG',
+      instanceof: [true, true, true],
+      guards: [true, true],
+      notErrors: [false, false, false],
+    })
+  })
+})
