@@ -30,17 +30,17 @@ export type { FlagstageErrorOptions, ProblemDetails } from './core/errors.ts'
 export type { RegexTest } from './core/regex.ts'
 export type { OptionalOperator } from './core/operators.ts'
 export type {
-  AllCondition, AnyCondition, AttrCondition, Bucketing, By, Condition, Config, Context, EvaluationErrorCode, Explanation,
+  AllCondition, AnyCondition, AttrCondition, Bucketing, By, Condition, Config, ConfigJson, Context, EvaluationErrorCode, Explanation,
   FlagConfig, FlagsDocument, JsonValue, NotCondition, Operator, Prerequisite, Ramp, Reason, RolloutServe, Rule,
   Schedule, SegmentCondition, Serve, Snapshot, SnapshotEntry, SplitServe,
 } from './core/types.ts'
 export type {
-  ChangeEvent, Client, ClientEvents, ClientOptions, ConfigEvent, Evaluator, FlagKey, FlagTypes, ForContextOptions, ImpressionEvent, Status, ValueOf,
-  Widen,
+  ChangeEvent, Client, ClientEvents, ClientOptions, ConfigEvent, Evaluator, Flag, FlagKey, FlagTypes, FlagValue, ForContextOptions, ImpressionEvent,
+  Status, ValueOf, ValueType, VariantName, Widen,
 } from './core/client-types.ts'
 export type { HttpOptions } from './sources/http.ts'
 export type { Logger } from './core/logger.ts'
-export type { LocalStorageCacheOptions } from './sources/local-storage-cache.ts'
+export type { LocalStorageCacheOptions, StorageLike } from './sources/local-storage-cache.ts'
 export type { FetchFunction, HeadersOption, RequestOptions } from './sources/request.ts'
 export type { Cache, CacheEntry, EmitMeta, Source, SourceHandle } from './core/source.ts'
 export type { SseOptions } from './sources/sse.ts'

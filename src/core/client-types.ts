@@ -1,19 +1,39 @@
 import type { FlagstageError } from './errors.ts'
 import type { Logger } from './logger.ts'
 import type { Cache, Source } from './source.ts'
-import type { Config, Context, Explanation, JsonValue, Snapshot } from './types.ts'
+import type { Config, ConfigJson, Context, Explanation, JsonValue, Snapshot } from './types.ts'
 
 /**
- * A map from flag key to the type of its value, for typed keys:
- * `createClient<{ 'new-checkout': boolean; 'checkout-button': 'blue' | 'green' }>(...)`.
+ * A flag's value type with the names of its variants, as `flagTypes()` / `flagstage-types` generate it:
+ * `Flag<'blue' | 'green', 'control' | 'treatment'>`. Type-level only (no value has these keys).
  */
-export type FlagTypes = Record<string, JsonValue>
+export interface Flag<V extends JsonValue = JsonValue, N extends string = string> {
+  /** The type of the flag's values. */
+  readonly '~value': V
+  /** The names of the flag's variants. */
+  readonly '~variants': N
+}
+
+/**
+ * A map from flag key to the type of its value (or a `Flag<value, variant names>`), for typed keys:
+ * `createClient<{ 'new-checkout': boolean; 'checkout-button': Flag<'blue' | 'green', 'control' | 'treatment'> }>(...)`.
+ */
+export type FlagTypes = Record<string, JsonValue | Flag>
 
 /** Keys of `F` that are strings (flag keys). */
 export type FlagKey<F extends FlagTypes> = Extract<keyof F, string>
 
+/** The value type a `FlagTypes` entry declares (`Flag<V, N>` → `V`; a plain type stays as it is). */
+export type ValueType<T> = T extends Flag<infer V, string> ? V : T
+
+/** The variant names a `FlagTypes` entry declares (`Flag<V, N>` → `N`; a plain type: any string). */
+export type VariantName<T> = T extends Flag<JsonValue, infer N> ? N : string
+
+/** The value type of flag `K` in `F`. */
+export type FlagValue<F extends FlagTypes, K extends keyof F> = ValueType<F[K]>
+
 /** The type `value(key, fallback)` returns: the flag's type, or the widened fallback's for untyped clients. */
-export type ValueOf<F extends FlagTypes, K extends keyof F, V> = JsonValue extends F[K] ? Widen<V> : F[K]
+export type ValueOf<F extends FlagTypes, K extends keyof F, V> = JsonValue extends FlagValue<F, K> ? Widen<V> : FlagValue<F, K>
 
 /** `3` → number, `'a'` → string, `true` → boolean; other types unchanged. */
 export type Widen<V> = V extends string ? string : V extends number ? number : V extends boolean ? boolean : V
@@ -24,15 +44,23 @@ export interface ClientOptions<F extends FlagTypes = FlagTypes> {
   source?: Source
   /** The context flags are evaluated for (browsers: the current user). @default {} */
   context?: Context
-  /** A config or an evaluated snapshot (SSR) served until the source answers. */
-  bootstrap?: Config | Snapshot
-  /** Values returned when a flag is unknown or no config is loaded. */
-  defaults?: NoInfer<Partial<F>>
+  /**
+   * A config or an evaluated snapshot (SSR) served until the source answers. Validated like any
+   * config, so a JSON import (`import config from './flags.json'`) is accepted as it is.
+   */
+  bootstrap?: Config | Snapshot | ConfigJson
+  /**
+   * The value of a flag that cannot be evaluated (unknown, no config loaded yet): what `isEnabled`
+   * (`default === true`), `variant`, `value` and `explain` all serve then. `value(key, fallback)`
+   * falls back to `fallback` only when there is no default either (or on a type mismatch).
+   */
+  defaults?: NoInfer<{ [K in FlagKey<F>]?: FlagValue<F, K> }>
   /**
    * Force variants (by name) for tests and QA: `{ 'new-checkout': 'on' }`. In browsers, opt in to
-   * `?flagstage=flag:variant` links with `overrides: urlOverrides()`.
+   * `?flagstage=flag:variant` links with `overrides: urlOverrides()`. With generated types, names are
+   * checked; at run time an unknown flag or variant is ignored (with a warning in development).
    */
-  overrides?: NoInfer<Partial<Record<FlagKey<F>, string>>>
+  overrides?: NoInfer<{ [K in FlagKey<F>]?: VariantName<F[K]> }>
   /** Persist the last good config; used at the next start before the source answers. */
   cache?: Cache
   /** A cached config older than this is served, but `status()` reports `stale`. @default Infinity */
@@ -125,11 +153,17 @@ export interface Evaluator<F extends FlagTypes = FlagTypes> {
   /** True when the flag serves `true` (or, for non-boolean flags, any variant other than `offVariant`). Never throws. */
   isEnabled(key: FlagKey<F>): boolean
   /** The variant served: `{ name, value }`; `name` is undefined when a default was returned. */
-  variant<K extends FlagKey<F>>(key: K): { name: string | undefined; value: F[K] | undefined }
-  /** The value served, or `fallback` when the flag is unknown or its value is not of `fallback`'s type. */
-  value<K extends FlagKey<F>, V extends F[K]>(key: K, fallback: V): ValueOf<F, K, V>
-  /** Everything about one evaluation. */
-  explain<K extends FlagKey<F>>(key: K): Explanation<F[K] | undefined>
+  variant<K extends FlagKey<F>>(key: K): { name: VariantName<F[K]> | undefined; value: FlagValue<F, K> | undefined }
+  /**
+   * The value served (or the flag's `defaults` entry when it cannot be evaluated); `fallback` when
+   * there is neither, or when that value is not of `fallback`'s JSON type (`TYPE_MISMATCH`).
+   */
+  value<K extends FlagKey<F>, V extends FlagValue<F, K>>(key: K, fallback: V): ValueOf<F, K, V>
+  /**
+   * Everything about one evaluation. With `fallback`, checks the type as `value()` does and reports
+   * `errorCode: 'TYPE_MISMATCH'` (the `value` is then the fallback).
+   */
+  explain<K extends FlagKey<F>>(key: K, fallback?: FlagValue<F, K>): Explanation<FlagValue<F, K> | undefined>
   /** Every flag evaluated for this context, without rules: safe to send to a browser. */
   snapshot(): Snapshot
 }

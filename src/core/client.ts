@@ -12,6 +12,7 @@ import { isSnapshot, readSnapshot } from './snapshot.ts'
 import type { Config, Context, JsonValue, Snapshot } from './types.ts'
 import { checkConfig } from './validate.ts'
 import { logOnce, type Logger } from './logger.ts'
+import { overrideProblems } from './overrides.ts'
 import { warnOnce } from './warn.ts'
 import type { CacheEntry, EmitMeta } from './source.ts'
 import { runSource, type SourceRunner } from './source-runner.ts'
@@ -91,6 +92,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     defaults: (options.defaults ?? {}) as Record<string, JsonValue>,
     overrides,
     buckets: options.buckets ? new Map(Object.entries(options.buckets) as [string, number][]) : undefined,
+    logger,
     impression: undefined,
   }
   let pending: ImpressionEvent[] = []
@@ -179,9 +181,19 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     cancelTimer = arm(() => announce(), Math.min(MAX_TIMER_MS, next - t + 1))
   }
 
+  /** Development: say which overrides the config in force cannot apply (typos in flag or variant names). */
+  const checkOverrides = (next: Store | undefined): void => {
+    try {
+      if (process.env.NODE_ENV !== 'production' && overrides.size && next?.kind === 'config') {
+        for (const problem of overrideProblems(overrides, next.compiled)) warnOnce(problem, undefined, problem, logger)
+      }
+    } catch {}
+  }
+
   const install = (next: Store): void => {
     const previous = store
     store = next
+    checkOverrides(next)
     if (events.has('config')) {
       const keys = next.kind === 'config'
         ? configChanges(previous?.kind === 'config' ? previous.compiled.config : undefined, next.compiled.config)
@@ -254,6 +266,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
   if (options.bootstrap) {
     try {
       store = loadDocument(options.bootstrap)
+      checkOverrides(store)
     } catch (error) {
       // Reported after construction, so a listener added right away still hears it.
       queueMicrotask(() => fail(toFlagstageError(error, ErrorCode.INVALID_CONFIG)))

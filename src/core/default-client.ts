@@ -58,10 +58,10 @@ export const value = <V extends JsonValue>(key: string, fallback: V): Widen<V> =
   return fallback as Widen<V>
 }
 
-/** `explain` on the default client. */
-export const explain = (key: string): Explanation<JsonValue | undefined> => {
+/** `explain` on the default client (with `fallback`, type-checked as `value()` does). */
+export const explain = (key: string, fallback?: JsonValue): Explanation<JsonValue | undefined> => {
   const client = current()
-  if (client) return client.explain(key)
+  if (client) return client.explain(key, fallback)
   notConfigured(key)
   return { key, value: null, variant: undefined, reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY', ruleIndex: -1, bucket: -1, revision: undefined }
 }

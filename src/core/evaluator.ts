@@ -1,7 +1,9 @@
 import type { Evaluator, FlagTypes } from './client-types.ts'
 import { findVariant, NO_VARIANT, type CompiledConfig } from './compile.ts'
 import { resolve, type Trace } from './evaluate.ts'
+import type { Logger } from './logger.ts'
 import type { Context, EvaluationErrorCode, Explanation, JsonValue, Snapshot, SnapshotEntry } from './types.ts'
+import { warnOnce } from './warn.ts'
 
 /** What a client serves from: a compiled config, or an evaluated snapshot (bootstrap, evaluated endpoint). */
 export type Store =
@@ -16,6 +18,8 @@ export interface EvaluationHost {
   overrides: Map<string, string>
   /** Buckets pinned per flag (the `buckets` option); undefined when none. */
   buckets?: Map<string, number> | undefined
+  /** Where development warnings (type mismatches) go: the client's logger. */
+  logger?: Logger
   /** Called after a read (client or `forContext` evaluator); undefined when nobody listens. */
   impression?: ((key: string, result: Result, context: Context) => void) | undefined
 }
@@ -148,15 +152,26 @@ const explanation = (
   return out as Explanation<never>
 }
 
-/** `value(key, fallback)`: the fallback when the flag is unknown or its value has another JSON type. */
-const typed = (x: Result, fallback: unknown): JsonValue | undefined => {
-  if (!x.found || x.variant === undefined) return fallback === undefined ? x.value : (fallback as JsonValue)
-  if (fallback !== undefined && kindOf(x.value) !== kindOf(fallback)) {
+/**
+ * `value(key, fallback)` and `explain(key, fallback)`: the value served, or the flag's `defaults` entry
+ * when it cannot be evaluated (evaluate() puts it in `x.value`); `fallback` when there is neither, or
+ * when that value has another JSON type (then `TYPE_MISMATCH`, and a development warning).
+ */
+const typed = (host: EvaluationHost, key: string, x: Result, fallback: unknown): JsonValue | undefined => {
+  const v = x.value
+  if (fallback === undefined) return v
+  if (v === undefined) return fallback as JsonValue
+  if (kindOf(v) !== kindOf(fallback)) {
     x.reason = 'ERROR'
     x.errorCode = 'TYPE_MISMATCH'
+    try {
+      if (process.env.NODE_ENV !== 'production') {
+        warnOnce(`"${key}" serves ${kindOf(v)} ${JSON.stringify(v)?.slice(0, 40)}, not ${kindOf(fallback)}: returning the fallback (TYPE_MISMATCH)`, undefined, `type:${key}`, host.logger)
+      }
+    } catch {}
     return fallback as JsonValue
   }
-  return x.value
+  return v
 }
 
 /**
@@ -174,12 +189,12 @@ export const createEvaluator = <F extends FlagTypes>(host: EvaluationHost, conte
     isEnabled: (key) => (host.impression ? run(key).enabled : enabledOf(host, key, context())),
     variant: (key) => {
       const x = run(key)
-      return { name: x.variant, value: x.value as never }
+      return { name: x.variant as never, value: x.value as never }
     },
-    value: (key, fallback) => typed(run(key), fallback) as never,
-    explain: (key) => {
+    value: (key, fallback) => typed(host, key, run(key), fallback) as never,
+    explain: (key, fallback) => {
       const x = run(key)
-      return explanation(host, key, x, x.value)
+      return explanation(host, key, x, typed(host, key, x, fallback))
     },
     snapshot: () => snapshotOf(host, context()),
   }
@@ -219,11 +234,11 @@ class ContextEvaluator {
     return { name: x.variant, value: x.value }
   }
   value(key: string, fallback: JsonValue): JsonValue | undefined {
-    return typed(this.#run(key), fallback)
+    return typed(this.#host, key, this.#run(key), fallback)
   }
-  explain(key: string): Explanation<never> {
+  explain(key: string, fallback?: JsonValue): Explanation<never> {
     const x = this.#run(key)
-    return explanation(this.#host, key, x, x.value, this.#store === false ? this.#host.store() : this.#store)
+    return explanation(this.#host, key, x, typed(this.#host, key, x, fallback), this.#store === false ? this.#host.store() : this.#store)
   }
   snapshot(): Snapshot {
     return snapshotOf(this.#host, this.#context, undefined, this.#store === false ? this.#host.store() : this.#store)

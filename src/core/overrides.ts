@@ -1,3 +1,5 @@
+import type { CompiledConfig } from './compile.ts'
+
 /** Query parameter and localStorage key of opt-in browser overrides. */
 export const OVERRIDE_PARAM = 'flagstage'
 const STORAGE_KEY = 'flagstage:overrides'
@@ -71,4 +73,16 @@ const readUrlOverrides = (): Map<string, string> => {
     // storage can throw (privacy modes, sandboxed iframes): overrides are a convenience, never a failure
   }
   return text ? parseOverrides(text) : new Map()
+}
+
+/** Overrides that name no flag, or no variant of their flag, in `compiled`: for a development warning. */
+export const overrideProblems = (overrides: Map<string, string>, compiled: CompiledConfig): string[] => {
+  const problems: string[] = []
+  for (const [key, name] of overrides) {
+    const flag = compiled.get(key)
+    const names = flag?.variants.map((v) => v.name)
+    if (!names) problems.push(`override for unknown flag "${key}" ignored`)
+    else if (!names.includes(name)) problems.push(`override "${key}": "${name}" is not a variant (${names.join(', ')}); ignored`)
+  }
+  return problems
 }

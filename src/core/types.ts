@@ -174,6 +174,21 @@ export interface Config {
   flags: Record<string, FlagConfig>
 }
 
+/**
+ * A config as TypeScript types a JSON import of it (`"schemaVersion": 1` becomes `number`, `"op":
+ * "in"` a `string`): accepted as `bootstrap` without a cast, and validated when loaded like any
+ * config. Annotate literals `: Config` (or `satisfies Config`) to have the editor check them.
+ */
+export interface ConfigJson {
+  $schema?: string
+  schemaVersion: number
+  revision?: string
+  description?: string
+  meta?: object
+  segments?: { readonly [key: string]: object }
+  flags: { readonly [key: string]: object }
+}
+
 /** OpenFeature-style resolution reasons. */
 export type Reason = 'STATIC' | 'TARGETING_MATCH' | 'SPLIT' | 'DISABLED' | 'DEFAULT' | 'ERROR'
 

@@ -2,8 +2,8 @@ import type { JsonValue, Widen } from 'flagstage'
 import { sameJson, useSelect } from './use-select.ts'
 
 /** What `useVariant` returns: the variant served and its value; `name` is undefined when a default was returned. */
-export interface FlagVariant<V = JsonValue> {
-  name: string | undefined
+export interface FlagVariant<V = JsonValue, N extends string = string> {
+  name: N | undefined
   value: V | undefined
 }
 

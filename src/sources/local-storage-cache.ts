@@ -5,7 +5,13 @@ export interface LocalStorageCacheOptions {
   /** Storage key. @default 'flagstage:config' */
   key?: string
   /** Where to store (e.g. `sessionStorage`). @default globalThis.localStorage */
-  storage?: Pick<Storage, 'getItem' | 'setItem'>
+  storage?: StorageLike
+}
+
+/** The part of the Web Storage API the cache uses (declared here, so the types need no DOM lib). */
+export interface StorageLike {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
 }
 
 /**
@@ -19,7 +25,7 @@ export interface LocalStorageCacheOptions {
 /* @__NO_SIDE_EFFECTS__ */
 export function localStorageCache({ key = 'flagstage:config', storage }: LocalStorageCacheOptions = {}): Cache {
   // Looked up on every call: reading `localStorage` itself throws where storage is blocked.
-  const store = (): Pick<Storage, 'getItem' | 'setItem'> | undefined => storage ?? globalThis.localStorage
+  const store = (): StorageLike | undefined => storage ?? (globalThis as { localStorage?: StorageLike }).localStorage
   return {
     load() {
       const raw = store()?.getItem(key)

@@ -16,15 +16,29 @@ const config: Config = {
 }
 
 describe('flagTypes()', () => {
-  it('maps each flag to the union of its variant value types', () => {
+  it('maps each flag to Flag<union of its variant value types, its variant names>', () => {
     expect(flagTypes(config)).toBe(
-      'export type Flags = {\n' +
-        '  "new-checkout": boolean\n' +
-        '  "checkout-button": "blue" | "green"\n' +
-        '  "max-items": number\n' +
-        '  limits: {\n    max: number\n    tags: string[]\n  } | {\n    max: number\n    tags: never[]\n  }\n' +
+      "import type { Flag } from 'flagstage'\n\n" +
+        'export type Flags = {\n' +
+        '  "new-checkout": Flag<boolean, "on" | "off">\n' +
+        '  "checkout-button": Flag<"blue" | "green", "control" | "treatment">\n' +
+        '  "max-items": Flag<number, "few" | "many">\n' +
+        '  limits: Flag<{\n    max: number\n    tags: string[]\n  } | {\n    max: number\n    tags: never[]\n  }, "off" | "on">\n' +
         '}\n',
     )
+  })
+
+  it('quotes variant names as string literals, whatever they contain', () => {
+    const odd: Config = { schemaVersion: 1, flags: { f: { enabled: true, variants: { 'a"b': 1, "c'd\\": 2, '': 3 }, offVariant: '' } } }
+    expect(flagTypes(odd)).toContain('f: Flag<number, "a\\"b" | "c\'d\\\\" | "">')
+  })
+
+  it.each(['my-type', '1Flags', 'string', 'class', 'Flags Foo', '', 'x;alert(1)'])('rejects %j as a type name', (name) => {
+    expect(() => flagTypes(config, name)).toThrow(/not a valid type name/)
+  })
+
+  it.each(['AppFlags', '_Flags', '$flags', 'Flags2'])('accepts %j as a type name', (name) => {
+    expect(flagTypes(config, name)).toContain(`export type ${name} = {`)
   })
 
   it.skipIf(!existsSync(new URL('../../dist/index.js', import.meta.url)))('runs as the flagstage-types CLI and rejects invalid configs with the path', () => {

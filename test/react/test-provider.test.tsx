@@ -36,3 +36,41 @@ describe('<TestFlagsProvider>', () => {
   // Its typing (TestFlagsProvider<AppFlags> rejects a value outside the type) is a compile-time contract:
   // test/types/react.test-d.ts checks it, where a wrong expectation fails the typecheck.
 })
+
+describe('<TestFlagsProvider> with the real config', () => {
+  const config = {
+    schemaVersion: 1,
+    flags: {
+      'checkout-button': { enabled: true, variants: { control: 'blue', treatment: 'green' }, offVariant: 'control' },
+      'new-checkout': { enabled: true },
+    },
+  } as const
+  const Button = () => <p>variant={useVariant('checkout-button').name} enabled={String(useFlag('checkout-button'))}</p>
+
+  it('serves a value under the variant the config gives it', () => {
+    render(
+      <TestFlagsProvider config={config} flags={{ 'checkout-button': 'green', 'new-checkout': true }}>
+        <Button />
+        <Feature flag="checkout-button" variant="treatment"><p>treatment</p></Feature>
+        <Feature flag="new-checkout" variant="on"><p>new checkout</p></Feature>
+      </TestFlagsProvider>,
+    )
+    expect(screen.getByText('variant=treatment enabled=true')).toBeTruthy()
+    expect(screen.getByText('treatment')).toBeTruthy()
+    expect(screen.getByText('new checkout')).toBeTruthy()
+  })
+
+  it('treats the offVariant as disabled', () => {
+    render(<TestFlagsProvider config={config} flags={{ 'checkout-button': 'blue' }}><Button /></TestFlagsProvider>)
+    expect(screen.getByText('variant=control enabled=false')).toBeTruthy()
+  })
+
+  it('takes variant names explicitly', () => {
+    render(
+      <TestFlagsProvider flags={{ 'checkout-button': 'green' }} variants={{ 'checkout-button': 'treatment' }}>
+        <Button />
+      </TestFlagsProvider>,
+    )
+    expect(screen.getByText('variant=treatment enabled=true')).toBeTruthy()
+  })
+})
