@@ -2,7 +2,7 @@ import type { Client, ClientEvents, ClientOptions, FlagTypes, ImpressionEvent, S
 import { compileConfig } from './compile.ts'
 import { registerHost } from './client-host.ts'
 import { createEmitter } from './emitter.ts'
-import { ErrorCode, FlagstageError, toFlagstageError } from './errors.ts'
+import { ErrorCode, toFlagstageError, type FlagstageError } from './errors.ts'
 import { changedKeys, touchedKeys } from './diff.ts'
 import { configChanges, entryChanges } from './config-diff.ts'
 import { contextEvaluator, createEvaluator, snapshotOf, type EvaluationHost, type Store } from './evaluator.ts'
@@ -11,7 +11,7 @@ import { unitReader } from './rollout.ts'
 import { isSnapshot, readSnapshot } from './snapshot.ts'
 import type { Config, Context, JsonValue, Snapshot } from './types.ts'
 import { checkConfig } from './validate.ts'
-import { logOnce, type Logger } from './logger.ts'
+import type { Logger } from './logger.ts'
 import { overrideProblems } from './overrides.ts'
 import { warnOnce } from './warn.ts'
 import type { CacheEntry, EmitMeta } from './source.ts'
@@ -122,7 +122,9 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     // In every build: a client that never had a config serves defaults, and the app should hear why.
     if (!store && !reported && error.code !== ErrorCode.CACHE_ERROR) {
       reported = true
-      logOnce(logger, 'error', `[flagstage] no config loaded, serving defaults: ${error.message}`)
+      try {
+        logger.error(`[flagstage] no config loaded, serving defaults: ${error.message}`)
+      } catch {} // a throwing logger must not break the client
     } else {
       try {
         if (process.env.NODE_ENV !== 'production' && !events.has('error')) {
@@ -288,9 +290,14 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     // Dormant (workerd refused I/O at module scope): the first read inside a request starts it again.
     const plain = host.store
     const waking = (): Store | undefined => (runner?.wake(), store)
-    const source = typeof options.source === 'string'
-      ? { start: () => { throw new FlagstageError(ErrorCode.SOURCE_ERROR, `source must be a Source, not a URL: wrap it in http(), source: http(${JSON.stringify(options.source)})`) } }
-      : options.source
+    let source = options.source
+    try {
+      // A programming error a first run in development shows (production reports the TypeError it causes).
+      if (process.env.NODE_ENV !== 'production' && typeof source == 'string') {
+        const url = JSON.stringify(source)
+        source = { start: () => { throw Error(`source is a URL: wrap it in http(), source: http(${url})`) } } // SOURCE_ERROR
+      }
+    } catch {}
     runner = runSource(source, receive, fail, (asleep) => (host.store = asleep ? waking : plain))
   } else {
     // Nothing to wait for: ready with what we were given.

@@ -44,9 +44,6 @@ export interface ProblemDetails {
   got: unknown
 }
 
-// Set (non-enumerable) on every FlagstageError by every copy of flagstage; see Symbol.hasInstance.
-const BRAND = 'flagstage.error'
-
 /** Extra details for a `FlagstageError`. */
 export interface FlagstageErrorOptions {
   /** JSON path of the offending value, e.g. `flags["new-checkout"].rules[2].if.op`. */
@@ -66,10 +63,12 @@ export interface FlagstageErrorOptions {
 export class FlagstageError extends Error {
   /**
    * `instanceof FlagstageError` holds for an error from any copy of flagstage in the process (the ESM
-   * and the CJS build, or another realm): it checks the brand every copy sets, not the prototype chain.
+   * and the CJS build, another bundle or realm): it checks the shape every copy gives its errors (name
+   * `FlagstageError`, a string `code`), not the prototype chain.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for(BRAND)] === true
+    const v = value as { name?: unknown; code?: unknown } | null | undefined
+    return v?.name === 'FlagstageError' && typeof v.code === 'string'
   }
 
   override readonly name = 'FlagstageError'
@@ -85,15 +84,11 @@ export class FlagstageError extends Error {
     this.path = options.path
     this.status = options.status
     this.details = options.details
-    Object.defineProperty(this, Symbol.for(BRAND), { value: true })
   }
 }
 
-/** True for a `FlagstageError`, also one from another realm or bundle copy (or an older copy without the brand). */
-export const isFlagstageError = (value: unknown): value is FlagstageError =>
-  value instanceof FlagstageError ||
-  (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'FlagstageError' &&
-    typeof (value as { code?: unknown }).code === 'string')
+/** True for a `FlagstageError`, also one from another realm or bundle copy (the same check as `instanceof`). */
+export const isFlagstageError = (value: unknown): value is FlagstageError => value instanceof FlagstageError
 
 /** Wrap anything thrown into a `FlagstageError` (kept as is when it already is one). */
 export const toFlagstageError = (value: unknown, code: ErrorCode = ErrorCode.SOURCE_ERROR): FlagstageError =>

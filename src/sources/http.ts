@@ -1,6 +1,6 @@
 import { createBackoff } from './backoff.ts'
 import type { BackoffOptions } from './backoff.ts'
-import { clampDelay, failOnce, parseJson, read, request, tooLarge, urlProblem } from './request.ts'
+import { clampDelay, badUrl, parseJson, read, request, tooLarge } from './request.ts'
 import type { RequestOptions } from './request.ts'
 import type { FlagstageError } from '../core/errors.ts'
 import type { EmitMeta, Source, SourceHandle } from '../core/source.ts'
@@ -41,8 +41,8 @@ const retryAfter = (value: string | null): number =>
 export function http(url: string, options: HttpOptions = {}): Source {
   return {
     start(emit, fail) {
-      const invalid = urlProblem(url, options)
-      if (invalid) return failOnce(invalid, fail)
+      const invalid = badUrl(url, options, fail)
+      if (invalid) return invalid
       const {
         pollMs = 30_000, jitter = 0.1, timeoutMs = 10_000, maxBytes = 5_242_880, authRetryMs = 300_000,
         pauseWhenHidden = true, random = Math.random,

@@ -1,5 +1,6 @@
 // Fetch plumbing shared by http() and sse(). Internal: not exported from the package entry.
 import { FlagstageError, isFlagstageError } from '../core/errors.ts'
+import type { SourceHandle } from '../core/source.ts'
 
 /** Request headers: an object, or a function (possibly async) called before every request. */
 export type HeadersOption =
@@ -70,40 +71,28 @@ export const request = async <T>(
  * 127.0.0.1:8080`, `getaddrinfo ENOTFOUND cdn.example`, `unknown scheme`). Browsers give no more.
  */
 const causeOf = (error: unknown): string => {
-  let cause = (error as { cause?: { code?: unknown; message?: unknown; errors?: unknown[] } } | undefined)?.cause
-  if (!cause || typeof cause !== 'object') return ''
-  if (!cause.message && Array.isArray(cause.errors)) cause = cause.errors[0] as typeof cause // AggregateError (happy eyeballs)
-  const code = typeof cause?.code === 'string' ? cause.code : ''
-  const message = typeof cause?.message === 'string' ? cause.message : ''
-  const text = code && !message.includes(code) ? (message ? `${code}: ${message}` : code) : message
+  type Cause = { code?: unknown; message?: unknown; errors?: Cause[] }
+  const cause = (error as { cause?: Cause } | undefined)?.cause
+  const first = cause?.errors?.[0] ?? cause // AggregateError (happy eyeballs): its first error
+  const text = first?.message || first?.code // Node's messages name the code
   return text ? ` (${text})` : ''
 }
 
 /**
  * With the global `fetch`, a URL it can never fetch (relative where there is no page to resolve it
  * against, as in Node; another scheme than http/https) fails at once and for good, instead of being
- * retried forever. A custom `fetch` decides for itself.
+ * retried forever: the source's start returns this stop function and reports once, after start
+ * returns (unless stopped first). A custom `fetch` decides for itself.
  */
-export const urlProblem = (url: string, { fetch: custom }: RequestOptions): FlagstageError | undefined => {
-  if (custom) return undefined
-  let protocol: string
+export const badUrl = (url: string, options: RequestOptions, fail: (error: FlagstageError) => void): SourceHandle | undefined => {
+  let protocol = ''
   try {
     protocol = new URL(url, (globalThis as { location?: { href?: string } }).location?.href).protocol
-  } catch {
-    return new FlagstageError('SOURCE_ERROR', `${url}: not an absolute URL (no page to resolve it against): use a full https:// URL`)
-  }
-  return protocol === 'http:' || protocol === 'https:'
-    ? undefined
-    : new FlagstageError('SOURCE_ERROR', `${url}: unsupported scheme ${protocol} (http/https only, or pass a fetch)`)
-}
-
-/** A source's start when its URL can never work: report once (after start returns), never retry. */
-export const failOnce = (error: FlagstageError, fail: (error: FlagstageError) => void): (() => void) => {
-  let stopped = false
-  queueMicrotask(() => stopped || fail(error))
-  return () => {
-    stopped = true
-  }
+  } catch {}
+  if (options.fetch || /^https?:$/.test(protocol)) return
+  let stopped: unknown
+  queueMicrotask(() => stopped || fail(new FlagstageError('SOURCE_ERROR', `${url}: ${protocol ? `unsupported scheme ${protocol}` : 'not an absolute URL'}`)))
+  return () => (stopped = 1)
 }
 
 /**
@@ -142,7 +131,7 @@ export const parseJson = (text: string, what: string): unknown => {
   } catch (cause) {
     // The classic: a single-page app's fallback answers a wrong flags URL with index.html and a 200.
     const html = /^\s*</.test(text)
-    throw new FlagstageError('PARSE_ERROR', html ? `${what}: got HTML, not JSON: wrong URL? (an SPA fallback serves index.html)` : `${what}: invalid JSON`, { cause })
+    throw new FlagstageError('PARSE_ERROR', html ? `${what}: got HTML, not JSON (wrong URL?)` : `${what}: invalid JSON`, { cause })
   }
 }
 

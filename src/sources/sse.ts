@@ -5,7 +5,7 @@ import { createBackoff } from './backoff.ts'
 import { http, WAKE_GRACE_MS } from './http.ts'
 import type { HttpOptions } from './http.ts'
 import { mergePatch } from './merge-patch.ts'
-import { clampDelay, failOnce, parseJson, read, request, tooLarge, urlProblem, utf8Length } from './request.ts'
+import { clampDelay, badUrl, parseJson, read, request, tooLarge, utf8Length } from './request.ts'
 import type { Source, SourceHandle } from '../core/source.ts'
 
 /**
@@ -38,8 +38,8 @@ const revisionOf = (document: unknown): unknown => (document as { revision?: unk
 export function sse(url: string, options: SseOptions = {}): Source {
   return {
     start(emit, fail) {
-      const invalid = urlProblem(url, options)
-      if (invalid) return failOnce(invalid, fail)
+      const invalid = badUrl(url, options, fail)
+      if (invalid) return invalid
       const { fallbackUrl = url, fallbackPollMs = 30_000, idleTimeoutMs = 60_000, maxBytes = 5_242_880 } = options
       const backoff = createBackoff(options)
       let last: unknown
