@@ -63,12 +63,11 @@ export interface FlagstageErrorOptions {
 export class FlagstageError extends Error {
   /**
    * `instanceof FlagstageError` holds for an error from any copy of flagstage in the process (the ESM
-   * and the CJS build, another bundle or realm): it checks the shape every copy gives its errors (name
-   * `FlagstageError`, a string `code`), not the prototype chain.
+   * and the CJS build, another bundle): an `Error` with the shape every copy gives its errors (name
+   * `FlagstageError`, a string `code`), whichever class made it. Across realms, use `isFlagstageError`.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    const v = value as { name?: unknown; code?: unknown } | null | undefined
-    return v?.name === 'FlagstageError' && typeof v.code === 'string'
+    return value instanceof Error && isFlagstageError(value)
   }
 
   override readonly name = 'FlagstageError'
@@ -87,8 +86,11 @@ export class FlagstageError extends Error {
   }
 }
 
-/** True for a `FlagstageError`, also one from another realm or bundle copy (the same check as `instanceof`). */
-export const isFlagstageError = (value: unknown): value is FlagstageError => value instanceof FlagstageError
+/** True for a `FlagstageError`, also one from another realm or bundle copy (it checks the name and the code). */
+export const isFlagstageError = (value: unknown): value is FlagstageError => {
+  const v = value as { name?: unknown; code?: unknown } | null | undefined
+  return v?.name === 'FlagstageError' && typeof v.code == 'string'
+}
 
 /** Wrap anything thrown into a `FlagstageError` (kept as is when it already is one). */
 export const toFlagstageError = (value: unknown, code: ErrorCode = ErrorCode.SOURCE_ERROR): FlagstageError =>

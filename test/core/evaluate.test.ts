@@ -115,7 +115,8 @@ describe('evaluate', () => {
     const c = createClient({ bootstrap: config, defaults: { missing: true, other: 'x' } })
     expect(c.isEnabled('missing')).toBe(true)
     expect(c.isEnabled('absent')).toBe(false)
-    expect(c.value('other', 'fallback')).toBe('fallback')
+    expect(c.value('other', 'fallback')).toBe('x') // defaults before the fallback (issue #10)
+    expect(c.value('absent', 'fallback')).toBe('fallback')
     expect(c.explain('absent')).toMatchObject({ reason: 'ERROR', errorCode: 'FLAG_NOT_FOUND', value: undefined })
   })
 
