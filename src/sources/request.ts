@@ -71,10 +71,9 @@ export const request = async <T>(
  * 127.0.0.1:8080`, `getaddrinfo ENOTFOUND cdn.example`, `unknown scheme`). Browsers give no more.
  */
 const causeOf = (error: unknown): string => {
-  type Cause = { code?: unknown; message?: unknown; errors?: Cause[] }
-  const cause = (error as { cause?: Cause } | undefined)?.cause
-  const first = cause?.errors?.[0] ?? cause // AggregateError (happy eyeballs): its first error
-  const text = first?.message || first?.code // Node's messages name the code
+  // Node's messages name the code; an AggregateError (happy eyeballs) has no message but the code.
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
+  const text = cause?.message || cause?.code
   return text ? ` (${text})` : ''
 }
 
