@@ -19,7 +19,7 @@ export const bundle = async (code: string, define: Record<string, string> = {}):
 }
 
 // Strings only the validator, the compiled evaluator, the hash and the client hold.
-const VALIDATOR = ['nested deeper than', 'a regex of at most', 'weights sum to', 'semverEq', 'expected rollout or split']
+const VALIDATOR = ['nested deeper than', 'weights sum to', 'expected rollout or split', 'semverEq', 'a regex of at most']
 const EVALUATOR = ['3432918353', '-862048943', 'FLAG_NOT_FOUND', 'TYPE_MISMATCH', 'TARGETING_MATCH']
 const CLIENT = ['no config loaded', 'impression', 'stale']
 
