@@ -83,6 +83,8 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     return () => clearTimeout(t)
   })
   let runner: SourceRunner | undefined
+  // Timers workerd refused at module scope: armed at the next use, like a dormant source.
+  const later: (() => void)[] = []
 
   const overrides = new Map<string, string>(Object.entries(options.overrides ?? {}) as [string, string][])
 
@@ -94,6 +96,22 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     buckets: options.buckets ? new Map(Object.entries(options.buckets) as [string, number][]) : undefined,
     logger,
     impression: undefined,
+  }
+  // Dormant (workerd refused I/O or a timer at module scope): the first read inside a request starts it again.
+  const plain = host.store
+  const waking = (): Store | undefined => (wake(), store)
+  /** Run `arming`; if the runtime refuses its timer (workerd at module scope), run it again at the next use. */
+  const attempt = (arming: () => void): void => {
+    try {
+      arming()
+    } catch {
+      later.push(arming)
+      host.store = waking
+    }
+  }
+  const wake = (): void => {
+    runner?.wake()
+    later.splice(0).forEach(attempt)
   }
   let pending: ImpressionEvent[] = []
   const flush = (): void => {
@@ -165,7 +183,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
   }
 
   /** Arm one timer for the next schedule boundary, or the next ramp step, while someone listens. */
-  const schedule = (): void => {
+  const schedule = (): void => attempt(() => {
     cancelTimer?.()
     cancelTimer = undefined
     if (closed || store?.kind !== 'config' || (!events.has('change') && !subscribers.size)) return
@@ -181,7 +199,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     }
     if (next === Infinity) return
     cancelTimer = arm(() => announce(), Math.min(MAX_TIMER_MS, next - t + 1))
-  }
+  })
 
   /** Development: say which overrides the config in force cannot apply (typos in flag or variant names). */
   const checkOverrides = (next: Store | undefined): void => {
@@ -287,9 +305,6 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     }
   }
   if (options.source) {
-    // Dormant (workerd refused I/O at module scope): the first read inside a request starts it again.
-    const plain = host.store
-    const waking = (): Store | undefined => (runner?.wake(), store)
     let source = options.source
     try {
       // A programming error a first run in development shows (production reports the TypeError it causes).
@@ -315,16 +330,19 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
   const client: Client<F> = {
     ...self,
     ready: ({ timeoutMs = DEFAULT_READY_TIMEOUT_MS } = {}) =>
-      (runner?.wake(), isReady || closed)
+      (wake(), isReady || closed)
         ? Promise.resolve(status())
         : new Promise<Status>((resolve) => {
+            let t: ReturnType<typeof setTimeout> | undefined
             const done = (s: Status): void => {
               clearTimeout(t)
               waiters.delete(done)
               resolve(s)
             }
-            const t = setTimeout(() => done(status()), Math.min(timeoutMs, MAX_TIMER_MS))
+            // The timeout counts from when the runtime lets us arm it (inside a request, on workerd).
             waiters.add(done)
+            // Armed late (workerd), it may outlive the promise; firing then is harmless.
+            attempt(() => (t = setTimeout(() => done(status()), Math.min(timeoutMs, MAX_TIMER_MS))))
           }),
     status,
     on: (event, listener) => {
@@ -357,7 +375,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     getContext: () => context,
     getConfig: () => (store?.kind === 'config' ? (store.compiled.config as Config) : undefined),
     forContext: (ctx, forOptions) => {
-      runner?.wake()
+      wake()
       return contextEvaluator<F>(host, ctx, forOptions?.pin !== false)
     },
     logger,
