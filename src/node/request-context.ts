@@ -35,8 +35,22 @@ export interface WithContextOptions {
   pin?: boolean
 }
 
-// Pure: importing flagstage/node for file() alone leaves nothing behind in a bundle.
-const storage = /* @__PURE__ */ new AsyncLocalStorage<RequestStore>()
+/** What every copy of flagstage/node in a process shares: one async context, one request map. */
+interface NodeState {
+  storage: AsyncLocalStorage<RequestStore>
+  /** The store of each request the middleware saw, for handlers reached outside its async context. */
+  byRequest: WeakMap<object, RequestStore>
+}
+// Symbol.for is process-wide: the ESM and the CJS build (or two installed copies) share one slot, so
+// withContext() in one and isEnabled() in the other see the same request (as the default client).
+// Made on first use: importing flagstage/node for file() alone creates nothing.
+const SLOT = 'flagstage.node.v1'
+let state: NodeState | undefined
+const shared = (): NodeState => {
+  if (state) return state
+  const g = globalThis as unknown as Record<symbol, NodeState | undefined>
+  return (state = g[Symbol.for(SLOT)] ??= { storage: new AsyncLocalStorage<RequestStore>(), byRequest: new WeakMap() })
+}
 
 /**
  * Reads the default client through core's top-level functions: before `configure()` they
@@ -82,12 +96,10 @@ export const deferredEvaluator = (store: RequestStore): Evaluator => ({
   snapshot: () => evaluatorOf(store).snapshot(),
 })
 
-// The store of each request the middleware saw, for handlers reached outside its async context.
-const byRequest = /* @__PURE__ */ new WeakMap<object, RequestStore>()
 
 /** Remember `store` as the store of `request`. Internal: for the middleware. */
 export const bindRequest = (request: object, store: RequestStore): void => {
-  byRequest.set(request, store)
+  shared().byRequest.set(request, store)
 }
 
 /**
@@ -96,7 +108,7 @@ export const bindRequest = (request: object, store: RequestStore): void => {
  * context. Never a client's own context (that is whoever configured it). Internal.
  */
 export const requestFlags = (request: object, client: Client | undefined): Evaluator => {
-  const store = byRequest.get(request) ?? storage.getStore()
+  const store = shared().byRequest.get(request) ?? shared().storage.getStore()
   if (store && (!client || store.client === client)) return evaluatorOf(store)
   const target = client ?? getDefaultClient()
   return target ? target.forContext(store?.context ?? {}) : unconfigured
@@ -118,17 +130,17 @@ export const bindEmitter = (emitter: object, store: RequestStore): void => {
     const emit = target.emit
     target.emit = function (this: Bindable, event, ...args) {
       const bound = this[BOUND]
-      return !bound || storage.getStore() === bound ? emit.call(this, event, ...args) : storage.run(bound, () => emit.call(this, event, ...args))
+      return !bound || shared().storage.getStore() === bound ? emit.call(this, event, ...args) : shared().storage.run(bound, () => emit.call(this, event, ...args))
     }
   }
   target[BOUND] = store
 }
 
 /** Run `fn` with `store` as the current request. Internal: for the middleware. */
-export const runWithStore = <R>(store: RequestStore, fn: () => R): R => storage.run(store, fn)
+export const runWithStore = <R>(store: RequestStore, fn: () => R): R => shared().storage.run(store, fn)
 
 /** The current request's store, if any. Internal. */
-export const currentStore = (): RequestStore | undefined => storage.getStore()
+export const currentStore = (): RequestStore | undefined => shared().storage.getStore()
 
 /**
  * Run `fn` with `context` as the current request's context: `isEnabled()`, `variant()`,
@@ -142,7 +154,7 @@ export const currentStore = (): RequestStore | undefined => storage.getStore()
  * }, { client: flags })
  */
 export const withContext = <R>(context: Context, fn: () => R, options: WithContextOptions = {}): R =>
-  storage.run(createStore(context, options.client ?? storage.getStore()?.client, options.pin !== false), fn)
+  shared().storage.run(createStore(context, options.client ?? shared().storage.getStore()?.client, options.pin !== false), fn)
 
 /**
  * The evaluator for the current request: `req.flags` of the middleware, or `forContext(ctx)` of
@@ -152,12 +164,12 @@ export const withContext = <R>(context: Context, fn: () => R, options: WithConte
  * res.json({ flags: currentFlags().snapshot() })
  */
 export const currentFlags = (): Evaluator => {
-  const store = storage.getStore()
+  const store = shared().storage.getStore()
   return store ? evaluatorOf(store) : (getDefaultClient() ?? unconfigured)
 }
 
 /** The context of the current request, or undefined outside `withContext` / the middleware. */
-export const currentContext = (): Context | undefined => storage.getStore()?.context
+export const currentContext = (): Context | undefined => shared().storage.getStore()?.context
 
 // Typed as core's top-level functions, so `flagstage` and `flagstage/node` read the same.
 
@@ -169,13 +181,13 @@ export const currentContext = (): Context | undefined => storage.getStore()?.con
  * if (isEnabled('new-checkout')) return renderNewCheckout()
  */
 export const isEnabled: typeof defaultIsEnabled = (key) => {
-  const store = storage.getStore()
+  const store = shared().storage.getStore()
   return store ? evaluatorOf(store).isEnabled(key) : defaultIsEnabled(key)
 }
 
 /** The variant served to the current request: `{ name, value }` (`name` undefined when a default was returned). */
 export const variant: typeof defaultVariant = (key) => {
-  const store = storage.getStore()
+  const store = shared().storage.getStore()
   return store ? evaluatorOf(store).variant(key) : defaultVariant(key)
 }
 
@@ -186,12 +198,12 @@ export const variant: typeof defaultVariant = (key) => {
  * const limit = value('max-items', 10)
  */
 export const value: typeof defaultValue = (key, fallback) => {
-  const store = storage.getStore()
+  const store = shared().storage.getStore()
   return store ? evaluatorOf(store).value(key, fallback) : defaultValue(key, fallback)
 }
 
 /** Everything about one evaluation for the current request (reason, rule, bucket, revision). */
 export const explain: typeof defaultExplain = (key) => {
-  const store = storage.getStore()
+  const store = shared().storage.getStore()
   return store ? evaluatorOf(store).explain(key) : defaultExplain(key)
 }

@@ -13,6 +13,23 @@ const run = (code: string): unknown =>
   JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' }))
 
 describe.skipIf(!built && !process.env.CI)('ESM and CJS builds in one Node process (built package)', () => {
+  it('share one request context: withContext() from the ESM flagstage/node, isEnabled() from the CJS one', () => {
+    const out = run(`
+      import { createRequire } from 'node:module'
+      import { configure } from 'flagstage'
+      import * as esmNode from 'flagstage/node'
+      const cjsNode = createRequire(import.meta.url)('flagstage/node')
+      configure({ bootstrap: { schemaVersion: 1, flags: { pro: { enabled: true, rules: [{ if: { attr: 'plan', op: 'eq', value: 'pro' }, serve: 'on' }] } } } })
+      const inside = await esmNode.withContext({ plan: 'pro' }, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        return { cjs: cjsNode.isEnabled('pro'), ctx: cjsNode.currentContext(), esm: esmNode.isEnabled('pro') }
+      })
+      const reverse = cjsNode.withContext({ plan: 'pro' }, () => esmNode.currentContext()?.plan)
+      console.log(JSON.stringify({ twoModules: esmNode.isEnabled !== cjsNode.isEnabled, inside, reverse, outside: cjsNode.isEnabled('pro') }))
+    `)
+    expect(out).toEqual({ twoModules: true, inside: { cjs: true, ctx: { plan: 'pro' }, esm: true }, reverse: 'pro', outside: false })
+  })
+
   it('share one default client and one FlagstageError', () => {
     const out = run(`
       import { createRequire } from 'node:module'
