@@ -11,7 +11,7 @@ import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export type Tool = 'chromium' | 'nginx' | 'nchan' | 'workerd' | 'deno' | 'bun'
+export type Tool = 'chromium' | 'nginx' | 'nchan' | 'workerd' | 'deno' | 'bun' | 'tsc-5.4'
 
 interface ToolSpec {
   /** Executable names looked up on PATH, in order. */
@@ -38,6 +38,8 @@ const TOOLS: Record<Tool, ToolSpec> = {
   workerd: runtime('workerd'),
   deno: runtime('deno'),
   bun: runtime('bun'),
+  // The oldest TypeScript the README supports, for test/types/consumers (the root's tsc is the newest).
+  'tsc-5.4': { names: [], paths: [join(root, 'test/runtimes/node_modules/typescript/bin/tsc')], install: 'npm ci in test/runtimes (.ci/run NPM_DIRS)' },
 }
 
 const usable = (path: string, mode: number): boolean => {

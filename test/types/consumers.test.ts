@@ -10,13 +10,16 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { flagTypes, validateConfig } from 'flagstage'
+import { requireTool } from '../helpers/requires.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const consumers = join(root, 'test/types/consumers')
 const built = existsSync(join(root, 'dist/index.d.ts')) && existsSync(join(root, 'dist/react/index.d.cts'))
 
 /** Copy consumer `name` to a temp dir with node_modules links; run tsc; return [exit code, output]. */
-const typecheck = (name: string, extra: (dir: string) => void = () => {}): [number, string] => {
+/** The oldest TypeScript the README promises (NoInfer is 5.4), from test/runtimes (its own lock: no second `tsc` bin here). */
+const TS_OLDEST = requireTool('tsc-5.4')
+const typecheck = (name: string, extra: (dir: string) => void = () => {}, tsc = join(root, 'node_modules/typescript/bin/tsc')): [number, string] => {
   const dir = mkdtempSync(join(tmpdir(), `flagstage-consumer-${name}-`))
   cpSync(join(consumers, name), dir, { recursive: true })
   mkdirSync(join(dir, 'node_modules/@types'), { recursive: true })
@@ -25,8 +28,13 @@ const typecheck = (name: string, extra: (dir: string) => void = () => {}): [numb
     if (existsSync(join(root, 'node_modules', pkg))) symlinkSync(join(root, 'node_modules', pkg), join(dir, 'node_modules', pkg), 'dir')
   }
   extra(dir)
+  if (tsc === TS_OLDEST) {
+    // `ignoreDeprecations: "6.0"` (node10 under TS 6) is an error before TS 6.
+    const file = join(dir, 'tsconfig.json')
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s*"ignoreDeprecations": "6\.0",\n/m, ''))
+  }
   try {
-    return [0, execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8', cwd: dir })]
+    return [0, execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8', cwd: dir })]
   } catch (error) {
     const e = error as { status: number; stdout: string; stderr: string }
     return [e.status, `${e.stdout}${e.stderr}`]
@@ -57,6 +65,14 @@ describe.skipIf(!built && !process.env.CI)('consumer projects type-check against
       const config = validateConfig(JSON.parse(readFileSync(join(dir, 'flags.json'), 'utf8')))
       writeFileSync(join(dir, 'flags.ts'), flagTypes(config, 'AppFlags'))
     })
+    expect(out).toBe('')
+    expect(code).toBe(0)
+  })
+
+  it.skipIf(!TS_OLDEST).each(['node10', 'node-no-dom', 'json-bootstrap', 'variants'])('type-checks the %s project with TypeScript 5.4, the oldest supported', (name) => {
+    const [code, out] = typecheck(name, name === 'variants' ? (dir) => {
+      writeFileSync(join(dir, 'flags.ts'), flagTypes(validateConfig(JSON.parse(readFileSync(join(dir, 'flags.json'), 'utf8'))), 'AppFlags'))
+    } : undefined, TS_OLDEST!)
     expect(out).toBe('')
     expect(code).toBe(0)
   })
