@@ -172,11 +172,13 @@ for (const [label, r] of [['first 10,000 calls in a fresh process', shared?.shor
   const name = 'flagstage forContext(ctx).isEnabled'
   if (r && !r.error) targets.push([`W1 within 3x of Map.get, shared-loop harness (${label})`, `${x(r.ratio[name])} (${r.ns[name].toFixed(0)} ns)`, mark(r.ratio[name] <= 3)])
 }
+const FLOORS = ['json-parse', 'parse+visit']
 if (cold) {
   for (const n of cold.sizes) {
     const fs = cold.results.find((r) => r.id === 'flagstage' && r.n === n && !r.error)
     const parse = cold.results.find((r) => r.id === 'json-parse' && r.n === n && !r.error)
-    const peers = cold.results.filter((r) => r.id !== 'flagstage' && r.id !== 'json-parse' && r.n === n && !r.error)
+    const visit = cold.results.find((r) => r.id === 'parse+visit' && r.n === n && !r.error)
+    const peers = cold.results.filter((r) => r.id !== 'flagstage' && !FLOORS.includes(r.id) && r.n === n && !r.error)
     const N = n.toLocaleString('en-US')
     if (fs && peers.length) {
       const best = peers.reduce((a, b) => (b.median < a.median ? b : a))
@@ -186,6 +188,9 @@ if (cold) {
       if (gb) targets.push([`W5 ${N} flags: flagstage / GrowthBook, first load, median of per-round ratios`, `${gb.median.toFixed(2)}x (${gb.ratios.map((x) => x.toFixed(2)).join(', ')})`, mark(gb.median < 1)])
       targets.push([`W5 ${N} flags faster than every peer (warm median)`, `${fs.median.toFixed(1)} ms vs ${best.id} ${best.median.toFixed(1)} ms`, mark(fs.median < best.median)])
     }
+    // What any loader that looks at every value before going live pays on top of GrowthBook's unvalidated load.
+    const gbRow = cold.results.find((r) => r.id === 'growthbook' && r.n === n && !r.error)
+    if (visit && gbRow) targets.push([`W5 ${N} flags: floor of a validating load (parse + visit every value) vs GrowthBook's whole load, first`, `${visit.first.toFixed(1)} vs ${gbRow.first.toFixed(1)} ms`, mark(visit.first < gbRow.first)])
     if (fs && parse) targets.push([`W5 ${N} flags warm load within 1.3x of a bare JSON.parse`, `${(fs.median / parse.median).toFixed(2)}x (${fs.median.toFixed(1)} vs ${parse.median.toFixed(1)} ms)`, mark(fs.median <= 1.3 * parse.median)])
   }
 }

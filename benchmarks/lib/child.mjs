@@ -1,5 +1,6 @@
 // Spawn `node [flags] <script> --child ...args` and read the one JSON line it prints last.
 import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 
 export const runChild = (script, args, { nodeFlags = [], timeoutMs = 120_000 } = {}) =>
   new Promise((resolve) => {
@@ -44,4 +45,19 @@ export const childMain = async (work, args, { exit = false } = {}) => {
     console.log(JSON.stringify({ error: `did not exit on its own 5 s after closing (still open: ${open})` }))
     process.exit(1)
   }, 5000).unref()
+}
+
+/**
+ * The entry of a scenario script run as `node run/<scenario>.mjs [--smoke] [--only=a,b]`: with `--child ...`
+ * (how runChild starts it) it runs `child(args, flags)` through childMain; otherwise it prints
+ * `await report(flags)`. `exit`: exit as soon as the child's line or the report is out (scenarios with
+ * peer SDKs, which may leave handles open); without it the process must end on its own.
+ */
+export const scenarioMain = async (url, { child, report, exit = false }) => {
+  if (process.argv[1] !== fileURLToPath(url)) return
+  const argv = process.argv.slice(2)
+  const flags = { smoke: argv.includes('--smoke'), only: argv.find((a) => a.startsWith('--only='))?.slice(7).split(',') }
+  if (argv[0] === '--child') return childMain((args) => child(args, flags), argv.slice(1), { exit })
+  console.log(await report(flags))
+  if (exit) process.exit(0)
 }

@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url'
 import { createClient, matchesOperator, registerOperators } from 'flagstage'
 import { measure } from '../harness.mjs'
-import { childMain, runChild } from '../lib/child.mjs'
+import { runChild, scenarioMain } from '../lib/child.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
 const N = 10_000
@@ -81,12 +81,4 @@ export const matchesTable = ({ rows, error }) => {
   return lines.join('\n')
 }
 
-if (process.argv[1] === SELF) {
-  const argv = process.argv.slice(2)
-  const smoke = argv.includes('--smoke')
-  if (argv[0] === '--child') await childMain(() => child({ smoke }), [], { exit: true })
-  else {
-    console.log(matchesTable(await run({ smoke })))
-    process.exit(0)
-  }
-}
+await scenarioMain(import.meta.url, { child: (args, { smoke }) => child({ smoke }), report: async ({ smoke }) => matchesTable(await run({ smoke })), exit: true })

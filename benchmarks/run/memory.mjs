@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url'
 import { SDK_IDS, loadAdapter } from '../adapters/index.mjs'
 import { coldConfigJson, COLD_FLAG } from '../configs/generate.mjs'
-import { childMain, runChild } from '../lib/child.mjs'
+import { runChild, scenarioMain } from '../lib/child.mjs'
 import { COLD_CONTEXT } from '../lib/workloads.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -80,12 +80,4 @@ export const memoryTable = ({ n, results }) => {
   return lines.join('\n')
 }
 
-if (process.argv[1] === SELF) {
-  const argv = process.argv.slice(2)
-  if (argv[0] === '--child') await childMain(child, argv.slice(1), { exit: true })
-  else {
-    const onlyArg = argv.find((a) => a.startsWith('--only='))
-    console.log(memoryTable(await run({ smoke: argv.includes('--smoke'), only: onlyArg?.slice(7).split(',') })))
-    process.exit(0)
-  }
-}
+await scenarioMain(import.meta.url, { child, report: async ({ smoke, only }) => memoryTable(await run({ smoke, only })), exit: true })

@@ -21,7 +21,7 @@ import { createClient } from 'flagstage'
 import { isEnabled as alsIsEnabled, withContext } from 'flagstage/node'
 import { coldConfigJson } from '../configs/generate.mjs'
 import { measure, ratioOf, verify } from '../harness.mjs'
-import { childMain, runChild } from '../lib/child.mjs'
+import { runChild, scenarioMain } from '../lib/child.mjs'
 import { COUNTRIES, makeUsers } from '../lib/workloads.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -140,12 +140,8 @@ export const perRequestTable = ({ rows, error }, { smoke = false } = {}) => {
   return lines.join('\n')
 }
 
-if (process.argv[1] === SELF) {
-  const argv = process.argv.slice(2)
-  const smoke = argv.includes('--smoke')
-  if (argv[0] === '--child') await childMain(() => child({ smoke }), [], { exit: true })
-  else {
-    console.log(perRequestTable(await run({ smoke }), { smoke }))
-    process.exit(0)
-  }
-}
+await scenarioMain(import.meta.url, {
+  child: (args, { smoke }) => child({ smoke }),
+  report: async ({ smoke }) => perRequestTable(await run({ smoke }), { smoke }),
+  exit: true,
+})

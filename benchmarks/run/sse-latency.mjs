@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url'
 import { createClient, sse } from 'flagstage'
 import { coldConfigJson } from '../configs/generate.mjs'
 import { cpuNs, median } from '../harness.mjs'
-import { childMain, runChild } from '../lib/child.mjs'
+import { runChild, scenarioMain } from '../lib/child.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
 const TOGGLED = 'flag-0' // plain flag, on in the generated config
@@ -201,8 +201,4 @@ export const sseTable = ({ results }) => {
   return lines.join('\n')
 }
 
-if (process.argv[1] === SELF) {
-  const argv = process.argv.slice(2)
-  if (argv[0] === '--child') await childMain(child, argv.slice(1))
-  else console.log(sseTable(await run({ smoke: argv.includes('--smoke') })))
-}
+await scenarioMain(import.meta.url, { child, report: async ({ smoke }) => sseTable(await run({ smoke })) })

@@ -90,28 +90,13 @@ const serverRole = async () => {
   process.send({ port: server.address().port })
 }
 
-/** A subscriber process: `count` flagstage clients on `url`, reporting when each sees a revision. */
-const subscriberRole = async (url, fallbackUrl, count) => {
-  const clients = []
-  const waiting = new Map() // revision -> { times, timer }
-  let failed = 0
-  const options = { timeoutMs: WAIT_MS, idleTimeoutMs: 600_000, fallbackPollMs: 3_600_000, retryBaseMs: 200, retryMaxMs: 2_000, ...(fallbackUrl && { fallbackUrl }) }
-  for (let i = 0; i < count; i += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, count - i) }, () => {
-      const c = createClient({ source: sse(url, options) })
-      c.on('error', () => {})
-      c.on('change', (e) => {
-        const w = waiting.get(e.revision)
-        if (!w) return
-        w.times.push(wall())
-        if (w.times.length === count) done(e.revision)
-      })
-      return c
-    })
-    await Promise.all(batch.map((c) => c.ready({ timeoutMs: WAIT_MS })))
-    failed += batch.filter((c) => !c.getConfig()).length
-    clients.push(...batch)
-  }
+/**
+ * The parent's side of a subscriber process, for both kinds: `{ expect: revision }` arms a wait, answered with
+ * the arrival times once all `count` subscribers have that revision (or after WAIT_MS with those that did);
+ * `{ stop }` runs `close` and disconnects. `arrived(revision, i)` records subscriber `i` (once per revision).
+ */
+const subscriberProtocol = (count, close) => {
+  const waiting = new Map() // revision -> { times, got, timer }
   const done = (revision) => {
     const w = waiting.get(revision)
     if (!w) return
@@ -121,13 +106,40 @@ const subscriberRole = async (url, fallbackUrl, count) => {
   }
   process.on('message', (m) => {
     if (m.expect) {
-      waiting.set(m.expect, { times: [], timer: setTimeout(() => done(m.expect), WAIT_MS) })
+      waiting.set(m.expect, { times: [], got: new Set(), timer: setTimeout(() => done(m.expect), WAIT_MS) })
       process.send({ expecting: m.expect })
     } else if (m.stop) {
-      for (const c of clients) c.close()
+      close()
       process.disconnect()
     }
   })
+  const arrived = (revision, i) => {
+    const w = waiting.get(revision)
+    if (!w || w.got.has(i)) return
+    w.got.add(i)
+    w.times.push(wall())
+    if (w.times.length === count) done(revision)
+  }
+  return { waiting, arrived }
+}
+
+/** A subscriber process: `count` flagstage clients on `url`, reporting when each sees a revision. */
+const subscriberRole = async (url, fallbackUrl, count) => {
+  const clients = []
+  const { arrived } = subscriberProtocol(count, () => { for (const c of clients) c.close() })
+  let failed = 0
+  const options = { timeoutMs: WAIT_MS, idleTimeoutMs: 600_000, fallbackPollMs: 3_600_000, retryBaseMs: 200, retryMaxMs: 2_000, ...(fallbackUrl && { fallbackUrl }) }
+  for (let i = 0; i < count; i += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => {
+      const c = createClient({ source: sse(url, options) })
+      c.on('error', () => {})
+      c.on('change', (e) => arrived(e.revision, i + j))
+      return c
+    })
+    await Promise.all(batch.map((c) => c.ready({ timeoutMs: WAIT_MS })))
+    failed += batch.filter((c) => !c.getConfig()).length
+    clients.push(...batch)
+  }
   process.send({ ready: true, failed })
 }
 
@@ -137,10 +149,10 @@ const subscriberRole = async (url, fallbackUrl, count) => {
  * evaluate work (which, for 10,000 clients on one 2-core machine, is most of the end-to-end time).
  */
 const rawRole = async (url, count) => {
-  const waiting = new Map()
+  const requests = []
+  const { waiting, arrived } = subscriberProtocol(count, () => { for (const r of requests) r.destroy() })
   const tails = []
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity })
-  const requests = []
   const connectOne = (i) => new Promise((resolve) => {
     const req = http.get(url, { agent, headers: { accept: 'text/event-stream' } }, (res) => {
       res.setEncoding('utf8')
@@ -149,13 +161,7 @@ const rawRole = async (url, count) => {
         if (first) { first = false; resolve() }
         const seen = tails[i] + text
         tails[i] = seen.slice(-64)
-        for (const [revision, w] of waiting) {
-          if (!w.got.has(i) && seen.includes(`"revision":"${revision}"`)) {
-            w.got.add(i)
-            w.times.push(wall())
-            if (w.times.length === count) done(revision)
-          }
-        }
+        for (const [revision, w] of waiting) if (!w.got.has(i) && seen.includes(`"revision":"${revision}"`)) arrived(revision, i)
       })
     })
     req.on('error', () => resolve())
@@ -169,22 +175,6 @@ const rawRole = async (url, count) => {
     }
     await Promise.all(batch)
   }
-  const done = (revision) => {
-    const w = waiting.get(revision)
-    if (!w) return
-    clearTimeout(w.timer)
-    waiting.delete(revision)
-    process.send({ revision, times: w.times, missing: count - w.times.length })
-  }
-  process.on('message', (m) => {
-    if (m.expect) {
-      waiting.set(m.expect, { times: [], got: new Set(), timer: setTimeout(() => done(m.expect), WAIT_MS) })
-      process.send({ expecting: m.expect })
-    } else if (m.stop) {
-      for (const r of requests) r.destroy()
-      process.disconnect()
-    }
-  })
   process.send({ ready: true, failed: 0 })
 }
 

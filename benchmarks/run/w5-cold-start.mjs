@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { SDK_IDS, loadAdapter } from '../adapters/index.mjs'
 import { coldConfigJson, COLD_FLAG } from '../configs/generate.mjs'
 import { median, timeOnceMs } from '../harness.mjs'
-import { childMain, runChild } from '../lib/child.mjs'
+import { runChild, scenarioMain } from '../lib/child.mjs'
 import { COLD_CONTEXT } from '../lib/workloads.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
@@ -23,15 +23,28 @@ const BUDGET_MS = 4000
 const FORMAT = { flagstage: 'flagstage', growthbook: 'growthbook', unleash: 'unleash', flagd: 'flagd', openfeature: 'openfeature', launchdarkly: 'launchdarkly' }
 
 const PARSE_ONLY = { version: '', load: async (json) => ({ evaluate: () => JSON.parse(json) !== undefined }) }
+// The floor of any loader that looks at the whole config before it goes live: JSON.parse, then one visit of
+// every value, checking nothing. What a validating SDK adds to a bare parse cannot be less than this visit.
+let visited = 0
+const visit = (v) => {
+  if (typeof v != 'object' || v === null) visited++
+  else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) visit(v[i])
+  else for (const k in v) visit(v[k])
+}
+const FLOORS = {
+  'json-parse': async (json) => JSON.parse(json) !== undefined,
+  'parse+visit': async (json) => (visit(JSON.parse(json)), visited > 0),
+}
 
 const child = async ([id, n, repeats]) => {
-  const adapter = id === 'json-parse' ? PARSE_ONLY : await loadAdapter(id)
+  const floor = FLOORS[id]
+  const adapter = floor ? PARSE_ONLY : await loadAdapter(id)
   const json = coldConfigJson(FORMAT[id] ?? 'flagstage', Number(n))
   const prepared = adapter.prepare ? await adapter.prepare(json) : undefined
   let handle
   let value
-  const once = id === 'json-parse'
-    ? async () => { value = JSON.parse(json) !== undefined }
+  const once = floor
+    ? async () => { value = await floor(json) }
     : async () => {
         handle = await adapter.load(json, prepared)
         value = await handle.evaluate(COLD_FLAG, COLD_CONTEXT)
@@ -56,7 +69,7 @@ const child = async ([id, n, repeats]) => {
 }
 
 export const run = async ({ smoke = false, only } = {}) => {
-  const ids = ['json-parse', ...(only ?? SDK_IDS)]
+  const ids = [...Object.keys(FLOORS), ...(only ?? SDK_IDS)]
   const sizes = smoke ? [1000] : [1000, 10000]
   // Rounds of one child per SDK, SDKs interleaved, so load drift on a shared machine spreads over all of them.
   const rounds = smoke ? 1 : 5
@@ -123,7 +136,8 @@ export const coldStartTable = (res) => {
       const parse = results.find((x) => x.id === 'json-parse' && x.n === n && !x.error)
       return `${kib(r.bytes)} | ${fmt(r.first)} | ${fmt(r.median)} | ${parse ? `${(r.median / parse.median).toFixed(2)}x` : ''}`
     })
-    const name = id === 'flagstage' ? '**flagstage**' : id === 'json-parse' ? 'JSON.parse only (flagstage\'s string, the floor)' : id
+    const name = id === 'flagstage' ? '**flagstage**' : id === 'json-parse' ? 'JSON.parse only (flagstage\'s string, the floor)'
+      : id === 'parse+visit' ? 'JSON.parse + visit every value, no checks (the floor of a validating load)' : id
     lines.push(`| ${name} | ${cells.join(' | ')} |`)
   }
   lines.push('')
@@ -135,12 +149,4 @@ export const coldStartTable = (res) => {
   return lines.join('\n')
 }
 
-if (process.argv[1] === SELF) {
-  const argv = process.argv.slice(2)
-  if (argv[0] === '--child') await childMain(child, argv.slice(1), { exit: true })
-  else {
-    const onlyArg = argv.find((a) => a.startsWith('--only='))
-    console.log(coldStartTable(await run({ smoke: argv.includes('--smoke'), only: onlyArg?.slice(7).split(',') })))
-    process.exit(0)
-  }
-}
+await scenarioMain(import.meta.url, { child, report: async ({ smoke, only }) => coldStartTable(await run({ smoke, only })), exit: true })

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { createClient, http as httpSource } from 'flagstage'
 import { coldConfigJson } from '../configs/generate.mjs'
 import { median } from '../harness.mjs'
-import { childMain, runChild } from '../lib/child.mjs'
+import { runChild, scenarioMain } from '../lib/child.mjs'
 
 const SELF = fileURLToPath(import.meta.url)
 export const CASES = [[50, 'identity'], [50, 'gzip'], [1000, 'identity'], [1000, 'gzip']]
@@ -135,8 +135,4 @@ export const wireTable = ({ results, error }) => {
   return lines.join('\n')
 }
 
-if (process.argv[1] === SELF) {
-  const argv = process.argv.slice(2)
-  if (argv[0] === '--child') await childMain(child, argv.slice(1))
-  else console.log(wireTable(await run({ smoke: argv.includes('--smoke') })))
-}
+await scenarioMain(import.meta.url, { child, report: async ({ smoke }) => wireTable(await run({ smoke })) })

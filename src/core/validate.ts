@@ -308,17 +308,23 @@ const root = (doc: unknown): string[] | undefined => {
   }
   const flags = doc.flags
   if (!isObject(flags)) return void expect('an object', flags, 'flags')
+  const all = eachFlag(flags, flag)
+  prerequisites(flags, all)
+  return all
+}
+
+/** Checks each entry of `flags` at `flags.<key>` with `check` (keys non-empty); returns the keys, in order. */
+const eachFlag = (flags: Obj, check: (entry: unknown, key: string) => void): string[] => {
   const all = names(flags)
   path.push('flags')
   for (let i = 0; i < all.length; i++) {
     const key = all[i] as string
     path.push(key)
     key || expect('a non-empty string', key)
-    flag(flags[key], key)
+    check(flags[key], key)
     path.pop()
   }
   path.pop()
-  prerequisites(flags, all)
   return all
 }
 
@@ -336,22 +342,13 @@ const snapshotRoot = (doc: unknown): string[] | undefined => {
   str(doc.$schema, '$schema')
   const flags = doc.flags
   if (!isObject(flags)) return void expect('an object of evaluated flags', flags, 'flags')
-  const all = names(flags)
-  path.push('flags')
-  for (let i = 0; i < all.length; i++) {
-    const key = all[i] as string
-    const entry = flags[key]
-    path.push(key)
-    key || expect('a non-empty string', key)
-    if (obj(entry, ENTRY)) {
-      name(entry.variant, 'variant')
-      own(entry, 'value') ? at('value', json, entry.value) : expect('a JSON value', undefined, 'value')
-      entry.enabled === undefined || typeof entry.enabled == 'boolean' || expect('a boolean', entry.enabled, 'enabled')
-    }
-    path.pop()
-  }
-  path.pop()
-  return all
+  return eachFlag(flags, evaluated)
+}
+const evaluated = (entry: unknown): void => {
+  if (!obj(entry, ENTRY)) return
+  name(entry.variant, 'variant')
+  own(entry, 'value') ? at('value', json, entry.value) : expect('a JSON value', undefined, 'value')
+  entry.enabled === undefined || typeof entry.enabled == 'boolean' || expect('a boolean', entry.enabled, 'enabled')
 }
 
 /** Validates `input` with `check`; returns its flag keys, in order, when it is an object. */
