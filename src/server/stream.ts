@@ -158,10 +158,16 @@ export const streamHandler = (options: StreamHandlerOptions): StreamHandler => {
     }
   }
 
-  const unsubscribe = client.on('config', () => {
-    if (!evaluated) follow()
-    for (const conn of open) push(conn)
-  })
+  // Rules mode streams configs. Evaluated mode streams answers, which the clock moves too (a schedule
+  // boundary, a ramp step): the client's subscribers hear every change of evaluations, clock-made ones included.
+  const unsubscribe = evaluated
+    ? client.subscribe(() => {
+        for (const conn of open) push(conn)
+      })
+    : client.on('config', () => {
+        follow()
+        for (const conn of open) push(conn)
+      })
   follow()
 
   const respond = async (request: Request): Promise<Response> => {

@@ -5,6 +5,7 @@ import type { Client, Config } from 'flagstage'
 import { streamHandler } from 'flagstage/server'
 import type { StreamHandler } from 'flagstage/server'
 import { toNode } from 'flagstage/node'
+import { createTestClock } from 'flagstage/testing'
 import { manualSource } from '../helpers/manual-source.ts'
 import { closeServers, startServer } from '../helpers/server.ts'
 import { soon } from '../sources/record.ts'
@@ -176,6 +177,33 @@ describe('streamHandler() in evaluated mode', () => {
     expect(JSON.parse(s2.data!)).toEqual({ baseRevision: 'r1', patch: { revision: 'r2', flags: { beta: { variant: 'off', value: false, enabled: false } } } })
     const wire = [...staff.frames, ...(await german.until(3))].map((f) => f.data ?? '').join('\n')
     for (const leak of [SECRET, 'segments', 'rules', 'staff', '"DE"']) expect(wire).not.toContain(leak)
+  })
+
+  it('streams what the clock changes: a schedule boundary reaches every connection whose answer moved', async () => {
+    const clock = createTestClock('2026-12-01T08:00:00Z')
+    const source = manualSource()
+    const client = track(createClient({ source: source.source, now: clock.now, timer: clock.timer }))
+    source.push({
+      schemaVersion: 1,
+      revision: 'r1',
+      flags: {
+        launch: { enabled: true, schedule: { from: '2026-12-01T09:00:00Z' }, rules: [{ serve: 'on' }] },
+        staff: { enabled: true, rules: [{ if: { attr: 'email', op: 'endsWith', value: '@example.com' }, serve: 'on' }] },
+      },
+    })
+    const handler = stream({ client, evaluated: true, context: byHeaders, heartbeatMs: 0 })
+    const staff = reader(await handler(get({ 'x-email': SECRET })))
+    const first = events(await staff.until(2))[0]!
+    expect(JSON.parse(first.data!).flags.launch).toMatchObject({ enabled: false })
+    clock.advance(30 * 60 * 1000) // 08:30: nothing moves, nothing is sent
+    clock.advance(30 * 60 * 1000 + 1) // 09:00: the launch
+    const moved = events(await staff.until(3))[1]!
+    // Same revision, so no merge patch (its base would be ambiguous): the whole snapshot, under a new id.
+    expect(moved.event).toBe('config')
+    expect(JSON.parse(moved.data!).flags.launch).toEqual({ variant: 'on', value: true, enabled: true })
+    expect(JSON.parse(moved.data!).revision).toBe('r1')
+    expect(moved.id).not.toBe(first.id)
+    expect(staff.frames).toHaveLength(3) // retry, the snapshot, the launch: the 08:30 check sent nothing
   })
 
   it('a reconnect with the id of its own answer gets nothing; another context gets its snapshot', async () => {
