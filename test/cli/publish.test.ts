@@ -171,6 +171,33 @@ describe('flagstage publish --to http: and nchan:', () => {
     expect(run.stdout()).toContain(`published r1 to dir:${www}`)
     expect(run.stderr()).toContain('PUT answered 500')
     expect(run.stderr()).toContain(`not published to http:${server.origin}/x, nchan:${server.origin}/pub`)
+    expect(run.stderr()).toContain(`dir:${www} already has it: run the same command again to finish`)
+  })
+
+  it('finishes a release that failed half way when the same command runs again, keeping the real previous config', async () => {
+    let up = false
+    const posts: string[] = []
+    const server = await startServer((req, res) => {
+      let body = ''
+      req.on('data', (chunk) => (body += chunk)).on('end', () => {
+        if (!up) return void res.writeHead(502).end('bad gateway')
+        posts.push(body)
+        res.writeHead(201, { 'content-type': 'application/json' }).end('{"messages": 1, "subscribers": 3, "last_message_id": "1:0"}')
+      })
+    })
+    const www = tmp()
+    const src = tmp()
+    expect(await main(['publish', write(src, 'r1.json', config('r1')), '--to', `dir:${www}`], io().io)).toBe(0)
+    const args = ['publish', write(src, 'r2.json', config('r2', false)), '--to', `dir:${www}`, '--to', `nchan:${server.origin}/pub`, '--users', '100']
+    expect(await main(args, io().io)).toBe(3) // dir has r2, nchan does not
+    up = true
+    const again = io()
+    expect(await main(args, again.io)).toBe(0)
+    expect(again.stdout()).toContain(`published r2 to nchan:${server.origin}/pub`)
+    expect(posts.map((p) => JSON.parse(p).revision)).toEqual(['r2'])
+    expect(JSON.parse(readFileSync(join(www, 'flags.json'), 'utf8')).revision).toBe('r2')
+    // The re-run wrote r2 over r2: what rollback returns to is still r1.
+    expect(JSON.parse(readFileSync(join(www, 'flags.previous.json'), 'utf8')).revision).toBe('r1')
   })
 
   it('POSTs to an nchan publisher as a one-line "config" event and reports the message id', async () => {

@@ -19,7 +19,8 @@ export const help = `Usage: flagstage publish <config.json> --to <target> [--to 
 Validates the config (refusing it with every problem's JSON path), prints the diff summary against the
 config live at the first target that can tell (as flagstage diff does), then publishes to each target in
 the order given, stopping at the first that fails. Put the static file first: it is what stream clients
-refetch when they miss a patch.
+refetch when they miss a patch. After a failure, run the same command again: targets that already have the
+config take it again unchanged (their previous config is kept), and the rest get it.
 
 Targets:
   dir:/srv/flags               write /srv/flags/flags.json atomically (temp file + rename; a crash leaves the
@@ -95,7 +96,9 @@ export const release = async (
       } catch (error) {
         if (!(error instanceof TargetError)) throw error
         const untouched = targets.slice(i + 1).map((t) => t.label)
-        io.err(`${red(c, `flagstage ${verb}`)}: ${error.message}\n  not published to ${[target.label, ...untouched].join(', ')}\n`)
+        const done = targets.slice(0, i).map((t) => t.label)
+        io.err(`${red(c, `flagstage ${verb}`)}: ${error.message}\n  not published to ${[target.label, ...untouched].join(', ')}\n` +
+          (done.length ? `  ${done.join(', ')} already ${done.length > 1 ? 'have' : 'has'} it: run the same command again to finish (what is already there is kept as it is)\n` : ''))
         return TARGET_FAILED
       }
     }
