@@ -17,11 +17,19 @@ export interface OptionalOperator {
   readonly compile: (condition: AttrCondition, ignoreCase: boolean) => (value: unknown) => boolean
 }
 
-const registered = /* @__PURE__ */ new Map<string, OptionalOperator>()
+// Process-wide, like the default client (logger.ts): a Symbol.for slot that every copy loaded in the
+// process finds, so registering through `import` reaches the clients a `require`d copy creates
+// (flagstage/unleash's CJS build, a dependency), and the other way round. Its own small slot, not
+// processState(): createClient bundles do not otherwise carry it (about 100 B brotli). Made on first use.
+const SLOT = 'flagstage.operators.v1'
+let known: Map<string, OptionalOperator> | undefined // every condition's compile asks: no Symbol.for lookup each time
+const registry = (): Map<string, OptionalOperator> =>
+  (known ??= (globalThis as unknown as Record<symbol, Map<string, OptionalOperator>>)[Symbol.for(SLOT)] ??= new Map())
 
 /**
  * Let configs use opt-in operators in this process: `registerOperators(matchesOperator, inCidrOperator)`, once, before
- * configs load. They are separate imports so that apps which never use them do not ship them
+ * configs load. The registry is process-wide: the ESM and the CJS build (and every
+ * installed copy) share it. They are separate imports so that apps which never use them do not ship them
  * (the regex engine is about 1.7 kB brotli, the CIDR parser 0.4 kB). Registering twice is harmless.
  * flagstage/unleash registers both itself; the `flagstage` CLI knows every operator.
  * @example
@@ -30,8 +38,8 @@ const registered = /* @__PURE__ */ new Map<string, OptionalOperator>()
  * const flags = createClient({ source: http('/flags.json') })
  */
 export const registerOperators = (...operators: OptionalOperator[]): void => {
-  for (const operator of operators) registered.set(operator.op, operator)
+  for (const operator of operators) registry().set(operator.op, operator)
 }
 
 /** The registered definition of `op`, or undefined. */
-export const registeredOperator = (op: string): OptionalOperator | undefined => registered.get(op)
+export const registeredOperator = (op: string): OptionalOperator | undefined => registry().get(op)

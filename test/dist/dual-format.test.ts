@@ -30,6 +30,33 @@ describe.skipIf(!built && !process.env.CI)('ESM and CJS builds in one Node proce
     expect(out).toEqual({ twoModules: true, inside: { cjs: true, ctx: { plan: 'pro' }, esm: true }, reverse: 'pro', outside: false })
   })
 
+  it('share one operator registry: registerOperators() in one build lets a client of the other load matches / inCidr', () => {
+    const out = run(`
+      import { createRequire } from 'node:module'
+      import * as esm from 'flagstage'
+      const cjs = createRequire(import.meta.url)('flagstage')
+      const uses = (op, cond) => ({ schemaVersion: 1, flags: { f: { enabled: true, rules: [{ if: { attr: 'a', op, ...cond }, serve: 'on' }] } } })
+      const matches = uses('matches', { value: '^b.t$' })
+      const inCidr = uses('inCidr', { values: ['10.0.0.0/8'] })
+      const load = (build, config, a) => {
+        try { build.validateConfig(config) } catch (e) { return e.code }
+        return build.createClient({ bootstrap: config, context: { a } }).isEnabled('f')
+      }
+      const before = [load(cjs, matches, 'bat'), load(esm, inCidr, '10.1.2.3')]
+      esm.registerOperators(esm.matchesOperator)
+      const afterEsm = [load(cjs, matches, 'bat'), load(cjs, matches, 'boat'), load(esm, matches, 'bit'), load(cjs, inCidr, '10.1.2.3')]
+      cjs.registerOperators(cjs.inCidrOperator)
+      const afterCjs = [load(esm, inCidr, '10.1.2.3'), load(esm, inCidr, '11.0.0.1'), load(cjs, inCidr, '10.0.0.1')]
+      console.log(JSON.stringify({ twoModules: esm.registerOperators !== cjs.registerOperators, before, afterEsm, afterCjs }))
+    `)
+    expect(out).toEqual({
+      twoModules: true,
+      before: ['OPERATOR_NOT_REGISTERED', 'OPERATOR_NOT_REGISTERED'],
+      afterEsm: [true, false, true, 'OPERATOR_NOT_REGISTERED'],
+      afterCjs: [true, false, true],
+    })
+  })
+
   it('share one default client and one FlagstageError', () => {
     const out = run(`
       import { createRequire } from 'node:module'
