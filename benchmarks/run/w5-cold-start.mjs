@@ -77,7 +77,7 @@ export const run = async ({ smoke = false, only } = {}) => {
   for (let round = 0; round < rounds; round++) {
     for (const n of sizes) {
       for (const id of ids) {
-        const repeats = smoke ? 0 : 4
+        const repeats = smoke ? 0 : 8 // enough that the median is a warm JIT's, not the loads during which the optimizing compiler still runs
         raw.push({ id, n, round, ...(await runChild(SELF, [id, String(n), String(repeats)], { nodeFlags: ['--expose-gc'] })) })
       }
     }
@@ -145,7 +145,7 @@ export const coldStartTable = (res) => {
     const pr = perRound(res, n)
     if (pr) lines.push(`- flagstage / GrowthBook, first load, ${n.toLocaleString('en-US')} flags, per round: ${pr.ratios.map((x) => `${x.toFixed(2)}x`).join(', ')} (median ${pr.median.toFixed(2)}x; warm medians ${pr.warm.toFixed(2)}x)`)
   }
-  lines.push('', `"first": median over ${rounds} fresh process(es) of the first load (cold JIT, as at a server's boot); "warm median": median of the later loads (up to 4) in each of those processes. CPU time of the process (all threads); wall time of the ${sizes.at(-1).toLocaleString('en-US')}-flag warm load: ${results.filter((r) => r.n === sizes.at(-1) && !r.error).map((r) => `${r.id} ${fmt(r.medianWall)}`).join(', ')} ms. Payload: the JSON string each SDK loads (its own format, same flags).`)
+  lines.push('', `"first": median over ${rounds} fresh process(es) of the first load (cold JIT, as at a server's boot); "warm median": median of the later loads (up to 8) in each of those processes. CPU time of the process (all threads); wall time of the ${sizes.at(-1).toLocaleString('en-US')}-flag warm load: ${results.filter((r) => r.n === sizes.at(-1) && !r.error).map((r) => `${r.id} ${fmt(r.medianWall)}`).join(', ')} ms. Payload: the JSON string each SDK loads (its own format, same flags).`)
   return lines.join('\n')
 }
 
