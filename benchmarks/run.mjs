@@ -15,6 +15,7 @@ import { BENCH_DIR, pkgVersion } from './lib/versions.mjs'
 import { openFeatureTable } from './run/openfeature.mjs'
 import { coldStartTable, perRound, run as runColdStart } from './run/w5-cold-start.mjs'
 import { run as runSharedLoop, sharedLoopTable } from './run/w1-shared-loop.mjs'
+import { freshProblems, freshTable, freshTargets, run as runW1Fresh } from './run/w1-fresh.mjs'
 import { memoryTable, run as runMemory } from './run/memory.mjs'
 import { bundleTable, run as runBundles } from './run/bundle-size.mjs'
 import { perRequestProblems, perRequestTable, run as runPerRequest, TARGET_NS } from './run/per-request.mjs'
@@ -87,6 +88,14 @@ if (!skip.has('eval') && (!only || only.includes('flagstage'))) {
   shared = await runSharedLoop({ smoke })
   if (shared.short.error) problems.push(`w1 shared loop: ${shared.short.error}`)
   sections.push(sharedLoopTable(shared))
+}
+// W1 as an app meets it: a fresh process, timed from the first call, shared wrappers, 8 context shapes (issue #12)
+let fresh
+if (!skip.has('eval') && (!only || only.includes('flagstage'))) {
+  log('[bench] w1 fresh process ...')
+  fresh = await runW1Fresh({ smoke })
+  problems.push(...freshProblems(fresh))
+  sections.push(freshTable(fresh))
 }
 
 let cold
@@ -172,6 +181,7 @@ for (const [label, r] of [['first 10,000 calls in a fresh process', shared?.shor
   const name = 'flagstage forContext(ctx).isEnabled'
   if (r && !r.error) targets.push([`W1 within 3x of Map.get, shared-loop harness (${label})`, `${x(r.ratio[name])} (${r.ns[name].toFixed(0)} ns)`, mark(r.ratio[name] <= 3)])
 }
+if (fresh) for (const [target, value, ok] of freshTargets(fresh)) targets.push([target, value, mark(ok)])
 const FLOORS = ['json-parse', 'parse+visit']
 if (cold) {
   for (const n of cold.sizes) {

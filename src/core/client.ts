@@ -111,7 +111,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
   }
   const wake = (): void => {
     runner?.wake()
-    later.splice(0).forEach(attempt)
+    if (later.length) later.splice(0).forEach(attempt) // forContext runs per request: allocate nothing when idle
   }
   let pending: ImpressionEvent[] = []
   const flush = (): void => {

@@ -60,6 +60,20 @@ describe('client.forContext() pinning', () => {
     expect(live.isEnabled('plain')).toBe(true)
     c.close()
   })
+
+  it('keeps its context and config out of sight: no own keys, JSON is {}, methods shared by every evaluator', () => {
+    const c = createClient({ bootstrap: base('r1') })
+    const a = c.forContext({ userId: 'u1', email: 'x@corp.example' })
+    const b = c.forContext({ userId: 'u2' })
+    const seen: string[] = []
+    for (const key in a) seen.push(key)
+    expect([Object.keys(a), Object.getOwnPropertyNames(a), seen]).toEqual([[], [], []])
+    expect(JSON.stringify(a)).toBe('{}')
+    expect(a.isEnabled).toBe(b.isEnabled)
+    // Two evaluators made one after the other keep their own contexts.
+    expect([a.isEnabled('staffOnly'), b.isEnabled('staffOnly'), a.isEnabled('staffOnly')]).toEqual([true, false, true])
+    c.close()
+  })
 })
 
 describe("client.on('config')", () => {
