@@ -12,8 +12,10 @@
 // TurboFan's compile thread count). Reported per process: the first 10,000 calls (cold: interpreter and
 // baseline code, the young generation still growing), the first 1,000,000 (what a short benchmark timed
 // from the first call sees), and the steady state (7 rounds of 1,000,000, the W1 and floor runs
-// alternating, app traffic between rounds); plus the bytes allocated per call.
+// alternating, app traffic between rounds); plus the bytes allocated per call, and the steady state of the
+// same check on a second client fed by `http()` from a local server (what most servers run).
 //   node run/w1-fresh.mjs [--smoke]
+import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import v8 from 'node:v8'
 import { median } from '../harness.mjs'
@@ -74,6 +76,14 @@ function loopFlag(check, ctxs, iters) {
   }
   return hits
 }
+function loopHttp(check, ctxs, iters) {
+  let hits = 0
+  for (let i = 0, j = 0; i < iters; i++) {
+    if (check(ctxs[j]) === true) hits++
+    if (++j === ctxs.length) j = 0
+  }
+  return hits
+}
 function loopFloor(check, ctxs, iters) {
   let hits = 0
   for (let i = 0, j = 0; i < iters; i++) {
@@ -85,7 +95,7 @@ function loopFloor(check, ctxs, iters) {
 
 const child = async ([smokeArg]) => {
   const smoke = smokeArg === 'smoke'
-  const { createClient } = await import('flagstage')
+  const { createClient, http } = await import('flagstage')
   const config = freshConfig()
   const client = createClient({ bootstrap: config })
   const map = new Map(Object.keys(config.flags).map((k) => [k, k === KEY || config.flags[k].rules?.[0]?.serve === 'on']))
@@ -114,7 +124,7 @@ const child = async ([smokeArg]) => {
     const c0 = cpuNs()
     const hits = loop(fn, ctxs, n)
     const ns = (cpuNs() - c0) / n
-    if (hits !== n) throw new Error(`${fn === flagCheck ? 'flagstage' : 'Map.get'}: ${hits} of ${n} on`)
+    if (hits !== n) throw new Error(`${fn === floorCheck ? 'Map.get' : 'flagstage'}: ${hits} of ${n} on`)
     return ns
   }
   // Timed from the first call: the first `cold` calls, then the rest of the first `short`.
@@ -144,7 +154,26 @@ const child = async ([smokeArg]) => {
     appTraffic(smoke ? 500 : 20_000)
   }
   out.bytesPerCall = bytes.length ? median(bytes) : undefined
+  // The same check on a client fed by http() from a local server, as most servers run (its source is
+  // asked to check on itself when forContext is used), after the rows above, with its own wrapper.
+  const server = createServer((req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(config)))
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const polled = createClient({ source: http(`http://127.0.0.1:${server.address().port}/flags.json`, { pollMs: 600_000 }) })
+  await polled.ready({ timeoutMs: 10_000 })
+  const viaHttp = (key) => (ctx) => polled.forContext(ctx).isEnabled(key)
+  const httpCheck = viaHttp(KEY)
+  out.http = { flagstage: [], floor: [], ratio: [] }
+  for (let r = 0; r < rounds; r++) {
+    await new Promise((resolve) => setImmediate(resolve)) // a new task, as a new request would be
+    const a = timed(loopHttp, httpCheck, iters)
+    const b = timed(loopFloor, floorCheck, iters)
+    out.http.flagstage.push(a)
+    out.http.floor.push(b)
+    out.http.ratio.push(a / b)
+  }
   out.sink = sink
+  polled.close()
+  server.close()
   client.close()
   return out
 }
@@ -167,6 +196,11 @@ export const run = async ({ smoke = false } = {}) => {
       floor: median(ok.flatMap((x) => x.steady.floor)),
       ratio: median(ok.flatMap((x) => x.steady.ratio)),
     },
+    http: {
+      flagstage: median(ok.flatMap((x) => x.http.flagstage)),
+      floor: median(ok.flatMap((x) => x.http.floor)),
+      ratio: median(ok.flatMap((x) => x.http.ratio)),
+    },
     bytesPerCall: m((x) => x.bytesPerCall ?? NaN),
   }
 }
@@ -178,6 +212,7 @@ export const freshTargets = (res) =>
     [`W1 within 3x of Map.get, fresh process (first ${res.counts.cold.toLocaleString('en-US')} calls)`, `${res.cold.ratio.toFixed(2)}x (${res.cold.flagstage.toFixed(0)} ns)`, res.cold.ratio <= 3],
     [`W1 within 3x of Map.get, fresh process (first ${res.counts.short.toLocaleString('en-US')} calls)`, `${res.short.ratio.toFixed(2)}x (${res.short.flagstage.toFixed(0)} ns)`, res.short.ratio <= 3],
     ['W1 within 3x of Map.get, fresh process (steady state)', `${res.steady.ratio.toFixed(2)}x (${res.steady.flagstage.toFixed(0)} ns)`, res.steady.ratio <= 3],
+    ['W1 within 3x of Map.get, fresh process, client fed by http() (steady state)', `${res.http.ratio.toFixed(2)}x (${res.http.flagstage.toFixed(0)} ns)`, res.http.ratio <= 3],
   ]
 
 export const freshTable = (res) => {
@@ -195,6 +230,7 @@ export const freshTable = (res) => {
     `| first ${n(cold)} (cold) | ${f(res.cold.flagstage)} | ${f(res.cold.floor)} | ${res.cold.ratio.toFixed(2)}x |`,
     `| first ${n(short)} (from the first call) | ${f(res.short.flagstage)} | ${f(res.short.floor)} | ${res.short.ratio.toFixed(2)}x |`,
     `| steady state (${rounds} × ${n(iters)}) | ${f(res.steady.flagstage)} | ${f(res.steady.floor)} | **${res.steady.ratio.toFixed(2)}x** |`,
+    `| steady state, client fed by \`http()\` (${rounds} × ${n(iters)}) | ${f(res.http.flagstage)} | ${f(res.http.floor)} | ${res.http.ratio.toFixed(2)}x |`,
     '',
     `Allocated per flagstage call: ${Number.isNaN(res.bytesPerCall) ? '–' : `${res.bytesPerCall.toFixed(0)} B`} (garbage the young generation must collect). ` +
       `Medians over ${res.processes} fresh process${res.processes > 1 ? 'es' : ''} (steady: over all rounds; ratios per process or per round). CPU time of the whole process (GC and compiler threads included). ` +

@@ -113,6 +113,10 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     runner?.wake()
     if (later.length) later.splice(0).forEach(attempt) // forContext runs per request: allocate nothing when idle
   }
+  let woken = false // forContext() woke the source in this synchronous run
+  const rewake = (): void => {
+    woken = false
+  }
   let pending: ImpressionEvent[] = []
   const flush = (): void => {
     const batch = pending
@@ -375,7 +379,14 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     getContext: () => context,
     getConfig: () => (store?.kind === 'config' ? (store.compiled.config as Config) : undefined),
     forContext: (ctx, forOptions) => {
-      wake()
+      // A running source checks on itself (a lost timer reads the clock: dearer than the evaluation) once
+      // per synchronous run of the app's code, when its timers could have fired (issue #12). Dormant
+      // sources and refused timers need no call here: host.store() wakes them while they are.
+      if (!woken) {
+        woken = true
+        queueMicrotask(rewake)
+        wake()
+      }
       return contextEvaluator<F>(host, ctx, forOptions?.pin !== false)
     },
     logger,

@@ -20,7 +20,8 @@ export interface Source {
 
 /**
  * What `start` returns: a function that stops the source, optionally with `wake()`. The client
- * calls `wake()` when it is used (`ready()`, `forContext()`), so a source whose timers or
+ * calls `wake()` when it is used (`ready()`, and the first `forContext()` of each synchronous run
+ * of the app's code, when timers could have fired), so a source whose timers or
  * connections the runtime dropped while it was idle (workerd ends them with the request that
  * started them) notices and resumes. `wake()` must be cheap and never throw.
  */

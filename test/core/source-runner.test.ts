@@ -93,4 +93,26 @@ describe('wake()', () => {
     client.forContext({})
     expect(wakes).toBe(2)
   })
+
+  it('is called by the first forContext() of each synchronous run only (a lost timer cannot fire in between)', async () => {
+    let wakes = 0
+    const source: Source = {
+      start() {
+        const stop: SourceHandle = () => {}
+        stop.wake = () => void wakes++
+        return stop
+      },
+    }
+    const client = createClient({ source })
+    for (let i = 0; i < 100; i++) client.forContext({ userId: `u${i}` }).isEnabled('a')
+    expect(wakes).toBe(1)
+    await Promise.resolve()
+    client.forContext({})
+    client.forContext({})
+    expect(wakes).toBe(2)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    client.forContext({})
+    expect(wakes).toBe(3)
+    client.close()
+  })
 })
