@@ -216,23 +216,21 @@ export const createEvaluator = <F extends FlagTypes>(host: EvaluationHost, conte
  */
 const HOST: unique symbol = Symbol()
 const CONTEXT: unique symbol = Symbol()
-/** The store it was pinned to (`null`: none was loaded); `false` = unpinned, follows the client. */
+/** The store it was pinned to (`null`: none was loaded); `undefined` = unpinned: evaluate() and the others then read the one in force. */
 const STORE: unique symbol = Symbol()
 
 class ContextEvaluator {
   declare readonly [HOST]: EvaluationHost
   declare readonly [CONTEXT]: Context
-  declare readonly [STORE]: Store | null | false
-  constructor(host: EvaluationHost, context: Context, store: Store | null | false) {
+  declare readonly [STORE]: Store | null | undefined
+  constructor(host: EvaluationHost, context: Context, store: Store | null | undefined) {
     this[HOST] = host
     this[CONTEXT] = context
     this[STORE] = store
   }
   isEnabled(key: string): boolean {
-    const host = this[HOST]
-    const store = this[STORE] === false ? host.store() : this[STORE]
     // Plain flags: no context read, no trace (enabledOf answers from the compiled flag).
-    return host.impression !== undefined ? run(this, key).enabled : enabledOf(host, key, this[CONTEXT], store)
+    return this[HOST].impression ? run(this, key).enabled : enabledOf(this[HOST], key, this[CONTEXT], this[STORE])
   }
   variant(key: string): { name: string | undefined; value: JsonValue | undefined } {
     const x = run(this, key)
@@ -243,21 +241,19 @@ class ContextEvaluator {
   }
   explain(key: string, fallback?: JsonValue): Explanation<never> {
     const x = run(this, key)
-    return explanation(this[HOST], key, x, typed(this[HOST], key, x, fallback), storeOf(this))
+    return explanation(this[HOST], key, x, typed(this[HOST], key, x, fallback), this[STORE])
   }
   snapshot(): Snapshot {
-    return snapshotOf(this[HOST], this[CONTEXT], undefined, storeOf(this))
+    return snapshotOf(this[HOST], this[CONTEXT], undefined, this[STORE])
   }
 }
 
-const storeOf = (e: ContextEvaluator): Store | null | undefined => (e[STORE] === false ? e[HOST].store() : e[STORE])
-
 const run = (e: ContextEvaluator, key: string): Result => {
   const host = e[HOST]
-  const x = evaluate(host, key, e[CONTEXT], storeOf(e))
-  if (host.impression !== undefined && x.found) host.impression(key, x, e[CONTEXT])
+  const x = evaluate(host, key, e[CONTEXT], e[STORE])
+  if (host.impression && x.found) host.impression(key, x, e[CONTEXT])
   return x
 }
 
 export const contextEvaluator = <F extends FlagTypes>(host: EvaluationHost, context: Context, pin = true): Evaluator<F> =>
-  new ContextEvaluator(host, context ?? {}, pin ? (host.store() ?? null) : false) as unknown as Evaluator<F>
+  new ContextEvaluator(host, context ?? {}, pin ? (host.store() ?? null) : undefined) as unknown as Evaluator<F>
