@@ -15,6 +15,8 @@ const files = group === 'all' ? Object.values(groups).flat() : groups[group]
 // Test files under test/core (not the 200 kB-userId memory test: over two minutes instrumented).
 process.env.STRYKER_TESTS ??= 'test/core'
 process.env.STRYKER_SKIP ??= 'test/core/bounded-resources.test.ts'
+// Property tests at a quarter of their cases (at least 200): see vitest.stryker.config.ts.
+process.env.STRYKER_FC_DIVISOR ??= '4'
 
 export default {
   $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',

@@ -13,10 +13,11 @@ const dirs = (process.env.STRYKER_TESTS ?? 'test/core,test/sources').split(',')
 const skip = (process.env.STRYKER_SKIP ?? '').split(',').filter(Boolean)
 const files = (ext: string): string[] => dirs.map((d) => (/\.test\.tsx?$/.test(d) ? d : `${d}/**/*.test.${ext}`)).filter((f) => f.endsWith(ext))
 
-// Property tests run a quarter of their cases under mutation, at least 200 (or all, when fewer): each
-// mutant re-runs every property that covers it, and a survivor runs all of them in full (the suite runs
-// 60 to 2,000 per property). Their non-triviality counts ("some units in, some out") still hold. A virtual 'fast-check' wraps assert/check and re-exports the rest of the real one.
-const fcDivisor = Number(process.env.STRYKER_FC_DIVISOR ?? 4)
+// STRYKER_FC_DIVISOR=4 (npm run mutation:core sets it): property tests run a quarter of their cases, at
+// least 200 (or all, when fewer). Each mutant re-runs every property that covers it, and a survivor runs all
+// of them in full (the suite runs 60 to 2,000 per property); their non-triviality counts ("some units in,
+// some out") still hold. A virtual 'fast-check' wraps assert/check and re-exports the rest of the real one.
+const fcDivisor = Number(process.env.STRYKER_FC_DIVISOR ?? 1)
 const realFastCheck = fileURLToPath(import.meta.resolve('fast-check'))
 const cappedFastCheck = {
   name: 'stryker-capped-fast-check',
