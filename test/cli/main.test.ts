@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { COMMANDS } from '../../src/cli/commands.ts'
 import { main } from '../../src/cli/main.ts'
 import { fakeIo } from './helpers.ts'
+import { SLOW } from '../helpers/timeouts.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const built = existsSync(join(root, 'dist/cli/main.js')) && existsSync(join(root, 'dist/index.js'))
@@ -56,7 +57,7 @@ describe.skipIf(!built && !process.env.CI)('bin/flagstage.mjs', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flagstage-cli-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('runs as a process: exit codes, stdout and stderr, no colour on a pipe, and the flagstage-types alias', () => {
+  it('runs as a process: exit codes, stdout and stderr, no colour on a pipe, and the flagstage-types alias', SLOW, () => {
     const bin = join(root, 'bin/flagstage.mjs')
     const bad = join(dir, 'bad.json')
     writeFileSync(bad, '{"schemaVersion":1,"flags":{"a":{"enabled":true,"rules":[{"serve":"of"}]}}}')

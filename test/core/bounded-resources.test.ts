@@ -1,6 +1,7 @@
 // Issue #9 item 6 and 9: impression de-duplication memory is bounded whatever the unit ids, and
 // ready({ timeoutMs }) above the timer limit neither resolves at once nor warns.
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { EVENTUALLY, SLOW } from '../helpers/timeouts.ts'
 import { createClient, type Config } from 'flagstage'
 import { manualSource } from '../helpers/manual-source.ts'
 
@@ -12,7 +13,7 @@ const manyFlags = (n: number): Config => ({
 })
 
 describe('bounded resources', () => {
-  it('keeps impression de-duplication small for a 200 kB userId read through 200 flags', async () => {
+  it('keeps impression de-duplication small for a 200 kB userId read through 200 flags', SLOW, async () => {
     const client = createClient({ bootstrap: manyFlags(200) })
     let impressions = 0
     client.on('impression', () => impressions++)
@@ -42,7 +43,7 @@ describe('bounded resources', () => {
       await new Promise((resolve) => setTimeout(resolve, 30))
       expect(settled).toBeUndefined() // an overflowing timer would have fired at once (1 ms)
       push({ schemaVersion: 1, flags: {} })
-      await vi.waitFor(() => expect(settled).toBe('ready'))
+      await vi.waitFor(() => expect(settled).toBe('ready'), EVENTUALLY)
       client.close()
       await new Promise((resolve) => setImmediate(resolve))
       expect(warnings.filter((w) => w.name === 'TimeoutOverflowWarning')).toEqual([])

@@ -229,12 +229,24 @@ describe('createClient', () => {
   })
 
   it('emits change when a schedule boundary passes, without a config edit or a poll', async () => {
-    const from = new Date(Date.now() + 120).toISOString()
-    const c = track(createClient({ bootstrap: cfg('r', { launch: { enabled: true, rules: [{ serve: 'on' }], schedule: { from } } }) }))
-    expect(c.isEnabled('launch')).toBe(false)
-    const change = new Promise((resolve) => c.on('change', resolve))
-    await expect(change).resolves.toEqual({ keys: ['launch'], revision: 'r' })
-    expect(c.isEnabled('launch')).toBe(true)
+    // The default clock and timer (Date.now, setTimeout), faked: a loaded machine cannot pass the boundary
+    // between creating the client and the first read.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      const from = new Date(Date.now() + 120).toISOString()
+      const c = track(createClient({ bootstrap: cfg('r', { launch: { enabled: true, rules: [{ serve: 'on' }], schedule: { from } } }) }))
+      const change = vi.fn()
+      c.on('change', change)
+      await vi.advanceTimersByTimeAsync(119)
+      expect(c.isEnabled('launch')).toBe(false)
+      expect(change).not.toHaveBeenCalled()
+      await vi.advanceTimersByTimeAsync(20) // the timer may be armed a little past the boundary
+      expect(change).toHaveBeenCalledTimes(1)
+      expect(change).toHaveBeenCalledWith({ keys: ['launch'], revision: 'r' })
+      expect(c.isEnabled('launch')).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('close() stops the source, resolves pending ready() calls and silences events', async () => {

@@ -1,5 +1,6 @@
 // The `logger` option: where a client reports, in every build ("no config loaded") and in development.
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { EVENTUALLY } from '../helpers/timeouts.ts'
 import { createClient, logOnce, staticSource } from 'flagstage'
 import type { Config, Logger, Source } from 'flagstage'
 
@@ -37,7 +38,7 @@ describe('the logger option', () => {
   it('reports an invalid config the source sent', async () => {
     const logger = memoryLogger()
     const client = createClient({ source: staticSource({ schemaVersion: 2, flags: {} }), logger })
-    await vi.waitFor(() => expect(client.status().state).toBe('error'))
+    await vi.waitFor(() => expect(client.status().state).toBe('error'), EVENTUALLY)
     expect(logger.lines).toEqual([['error', expect.stringMatching(/^\[flagstage\] no config loaded, serving defaults: schemaVersion: /)]])
     client.close()
   })
@@ -54,7 +55,7 @@ describe('the logger option', () => {
   it('defaults to console', async () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {})
     const client = createClient({ source: staticSource('<html>') })
-    await vi.waitFor(() => expect(client.status().state).toBe('error'))
+    await vi.waitFor(() => expect(client.status().state).toBe('error'), EVENTUALLY)
     expect(error).toHaveBeenCalledTimes(1)
     expect(client.logger).toBe(console)
     client.close()
@@ -66,7 +67,7 @@ describe('the logger option', () => {
     const quiet = createClient({ source: staticSource(null), logger: { warn() {}, error() {} } })
     const loud = createClient({ source: staticSource(null), logger: { warn() { throw new Error('x') }, error() { throw new Error('x') } } })
     loud.subscribe(() => { throw new Error('listener') })
-    await vi.waitFor(() => expect([quiet.status().state, loud.status().state]).toEqual(['error', 'error']))
+    await vi.waitFor(() => expect([quiet.status().state, loud.status().state]).toEqual(['error', 'error']), EVENTUALLY)
     expect(loud.isEnabled('f')).toBe(false)
     expect(error).not.toHaveBeenCalled()
     expect(warn).not.toHaveBeenCalled()

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 import fc from 'fast-check'
 import { createClient, isFlagstageError, validateConfig, type Condition, type Config, type FlagConfig } from 'flagstage'
 import { inCidrOperator, matchesOperator, registerOperators } from 'flagstage'
@@ -48,7 +49,7 @@ const context = fc.dictionary(
 )
 
 describe('properties', () => {
-  it('never throws from evaluation, over random valid configs and random contexts', () => {
+  it('never throws from evaluation, over random valid configs and random contexts', SLOW, () => {
     fc.assert(
       fc.property(validConfig, fc.array(context, { minLength: 1, maxLength: 5 }), (config, contexts) => {
         // The generator only writes valid configs (the segment holds no segment reference): the validator must agree.

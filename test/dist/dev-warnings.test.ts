@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { runInNewContext } from 'node:vm'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const built = existsSync(`${root}dist/index.js`)
@@ -35,7 +36,7 @@ configure({ logger })
 globalThis.done = new Promise((r) => setTimeout(r, 10)).then(() => ({ logged, on: isEnabled('before') }))
 `
 
-describe.skipIf(!built && !process.env.CI)('development warnings in bundles of dist/ (built package)', () => {
+describe.skipIf(!built && !process.env.CI)('development warnings in bundles of dist/ (built package)', SLOW, () => {
   it('a production bundle (define NODE_ENV=production) holds no warning text, but keeps the "no config" report', async () => {
     const code = await bundle(APP, { define: { 'process.env.NODE_ENV': '"production"' } })
     for (const warning of WARNINGS) expect(code, warning).not.toContain(warning)

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const built = existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/index.cjs`)
@@ -12,7 +13,7 @@ const built = existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/inde
 const run = (code: string): unknown =>
   JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' }))
 
-describe.skipIf(!built && !process.env.CI)('ESM and CJS builds in one Node process (built package)', () => {
+describe.skipIf(!built && !process.env.CI)('ESM and CJS builds in one Node process (built package)', SLOW, () => {
   it('share one request context: withContext() from the ESM flagstage/node, isEnabled() from the CJS one', () => {
     const out = run(`
       import { createRequire } from 'node:module'

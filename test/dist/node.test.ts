@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const dist = (file: string): string => join(root, 'dist', file)
@@ -36,11 +37,11 @@ const out = {
   inside: adapter.withContext({ plan: 'pro' }, () => adapter.isEnabled('f')),
   explicitClient: adapter.withContext({ plan: 'pro' }, () => adapter.explain('f').revision,
     { client: core.createClient({ bootstrap: { ...config, revision: 'own' } }) }),
-  FlagstageErrorShared: (() => { let e; adapter.file('/nonexistent/flags.json').start(() => {}, (x) => (e = x)); return new Promise((r) => setTimeout(() => r(e instanceof core.FlagstageError && e.code), 20)) })(),
+  FlagstageErrorShared: new Promise((r) => adapter.file('/nonexistent/flags.json').start(() => {}, (e) => r(e instanceof core.FlagstageError && e.code))),
 }
 Promise.resolve(out.FlagstageErrorShared).then((v) => console.log(JSON.stringify({ ...out, FlagstageErrorShared: v, resolved })))`
 
-describe.skipIf(!built)('dist/node (built package; run `npx tsup` first)', () => {
+describe.skipIf(!built)('dist/node (built package; run `npx tsup` first)', SLOW, () => {
   it('looks for markers that core\'s own build really contains', () => {
     // If core renames its internals, most markers vanish from dist/index.js: update the list.
     const core = read('index.js')

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const dist = (file: string): string => join(root, 'dist', file)
@@ -21,7 +22,7 @@ OpenFeature.setProviderAndWait('dist', provider)
   .then(() => OpenFeature.getClient('dist').getBooleanDetails('f', false, { targetingKey: 'u' }))
   .then((d) => { console.log(JSON.stringify({ value: d.value, reason: d.reason, revision: d.flagMetadata.revision })); return OpenFeature.close() })`
 
-describe.skipIf(!built)('dist/openfeature (built package; run `npx tsup` first)', () => {
+describe.skipIf(!built)('dist/openfeature (built package; run `npx tsup` first)', SLOW, () => {
   it.each(['openfeature/index.js', 'openfeature/index.cjs'])('%s loads no OpenFeature SDK and no core copy', (file) => {
     const code = read(file)
     expect(code).not.toMatch(/@openfeature\//)

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const built = existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/index.cjs`)
@@ -23,7 +24,7 @@ const VALIDATOR = ['nested deeper than', 'weights sum to', 'expected rollout or 
 const EVALUATOR = ['3432918353', '-862048943', 'FLAG_NOT_FOUND', 'TYPE_MISMATCH', 'TARGETING_MATCH']
 const CLIENT = ['no config loaded', 'impression', 'stale']
 
-describe.skipIf(!built && !process.env.CI)('tree-shaking dist/index.js (built package)', () => {
+describe.skipIf(!built && !process.env.CI)('tree-shaking dist/index.js (built package)', SLOW, () => {
   it('keeps neither the validator nor the evaluator for `isEnabled` alone', async () => {
     const code = await bundle(`import { isEnabled } from 'flagstage'; console.log(isEnabled('x'))`)
     for (const marker of [...VALIDATOR, ...EVALUATOR, ...CLIENT]) expect(code, marker).not.toContain(marker)

@@ -7,13 +7,13 @@ import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 import { bucketOf, createClient } from 'flagstage'
-import { requireTool } from '../helpers/requires.ts'
+import { CHROMIUM, launchChromium } from '../helpers/chromium.ts'
 import { config } from '../devtools/fixtures.ts'
 
-const CHROMIUM = requireTool('chromium')
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const docs = join(root, 'docs')
 const CONTEXT = { userId: 'u-7', country: 'CA' }
@@ -55,7 +55,7 @@ const PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Shop</
 <script type="module">import { app } from '/app.js'; window.app = app; app.mount(); document.title = 'Shop ready'</script>
 </html>`
 
-describe.skipIf(!CHROMIUM)('flagstage/devtools in Chromium', () => {
+describe.skipIf(!CHROMIUM)('flagstage/devtools in Chromium', SLOW, () => {
   let server: Server
   let browser: Browser
   let context: BrowserContext
@@ -80,11 +80,7 @@ describe.skipIf(!CHROMIUM)('flagstage/devtools in Chromium', () => {
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!, // defined: the suite is skipped otherwise
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    })
+    browser = await launchChromium()
   }, 300_000)
 
   afterAll(async () => {

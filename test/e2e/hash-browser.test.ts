@@ -5,15 +5,15 @@ import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import vectors from '../fixtures/hash-vectors.json' with { type: 'json' }
-import { requireTool } from '../helpers/requires.ts'
+import { CHROMIUM, launchChromium } from '../helpers/chromium.ts'
+import { SLOW } from '../helpers/timeouts.ts'
 
-const CHROMIUM = requireTool('chromium')
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-describe.skipIf(!CHROMIUM)('hashing in Chromium', () => {
+describe.skipIf(!CHROMIUM)('hashing in Chromium', SLOW, () => {
   let server: Server
   let browser: Browser
   let base = ''
@@ -31,11 +31,7 @@ describe.skipIf(!CHROMIUM)('hashing in Chromium', () => {
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!, // defined: the suite is skipped otherwise
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    })
+    browser = await launchChromium()
   }, 180_000)
 
   afterAll(async () => {

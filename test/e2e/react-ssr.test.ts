@@ -6,12 +6,11 @@ import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { requireTool } from '../helpers/requires.ts'
+import { CHROMIUM, launchChromium } from '../helpers/chromium.ts'
+import { SLOW } from '../helpers/timeouts.ts'
 
-const CHROMIUM = requireTool('chromium')
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const shots = join(root, 'test-output')
 
@@ -46,21 +45,14 @@ const admin = async (path: string, body?: unknown): Promise<unknown> => {
 
 const text = (selector: string): Promise<string> => page.locator(selector).innerText()
 
-describe.skipIf(!CHROMIUM)('examples/react-ssr in Chromium', () => {
+describe.skipIf(!CHROMIUM)('examples/react-ssr in Chromium', SLOW, () => {
   beforeAll(async () => {
     if (!existsSync(join(root, 'dist/index.js')) || !existsSync(join(root, 'dist/react/index.js'))) {
       execFileSync('npx', ['tsup'], { cwd: root, stdio: 'ignore', timeout: 170_000 })
     }
     mkdirSync(shots, { recursive: true })
     url = await startExample()
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!, // defined: the suite is skipped otherwise
-      headless: true,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run',
-      ],
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 800, height: 640 } })
     page.on('console', (msg) => {
       if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console.${msg.type()}: ${msg.text()}`)

@@ -3,6 +3,7 @@
 // flagstage reports SPLIT where flagd reports TARGETING_MATCH for `fractional` (documented).
 import { FlagdCore } from '@openfeature/flagd-core'
 import { afterAll, describe, expect, it } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 import { createClient, validateConfig } from 'flagstage'
 import { flagdContext, fromFlagd } from 'flagstage/flagd'
 import type { FlagdDefinitions } from 'flagstage/flagd'
@@ -15,7 +16,7 @@ const CONTEXTS = 12
 const counts = { definitions: 0, evaluations: 0, splits: 0, defaults: 0, disabled: 0 }
 afterAll(() => console.log(`flagd differential: ${counts.definitions} flag definitions x contexts = ${counts.evaluations} evaluations agree (${counts.splits} fractional, ${counts.defaults} DEFAULT, ${counts.disabled} DISABLED)`))
 
-describe('fromFlagd against @openfeature/flagd-core', () => {
+describe('fromFlagd against @openfeature/flagd-core', SLOW, () => {
   it.each(Array.from({ length: CHUNKS }, (_, i) => i))(`agrees on value, variant and reason for ${FILES * FLAGS_PER_FILE} generated flags x ${CONTEXTS} contexts (chunk %i)`, (chunk) => {
     const r = rng(20261201 + chunk)
     const before = counts.evaluations

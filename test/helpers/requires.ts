@@ -2,8 +2,10 @@
 // not installed, for `describe.skipIf(!chromium)`. Under CI (process.env.CI set, as .ci/run does) a missing
 // tool throws instead: the test file fails to load and the run fails; CI never skips a gated suite silently.
 //
-//   const chromium = requireTool('chromium')
-//   describe.skipIf(!chromium)('... in Chromium', () => { ... executablePath: chromium ... })
+//   const nginx = requireTool('nginx')
+//   describe.skipIf(!nginx)('... behind nginx', () => { ... spawn(nginx!, ...) ... })
+//
+// Chromium suites use test/helpers/chromium.ts (CHROMIUM, launchChromium()), which calls requireTool('chromium').
 //
 // A new tool is one entry in TOOLS (and its Debian package in .ci/run's APT_PACKAGES, or its npm package
 // in one of .ci/run's NPM_DIRS).

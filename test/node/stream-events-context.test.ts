@@ -5,6 +5,7 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { EVENTUALLY } from '../helpers/timeouts.ts'
 import { createClient } from 'flagstage'
 import { currentContext, flagsMiddleware, isEnabled } from 'flagstage/node'
 import { closeAll, config, listen, postLate } from './helpers.ts'
@@ -58,7 +59,7 @@ describe('request context in stream events (node:http)', () => {
         : (req, res) => middleware(req, res, () => handler(req, res))))
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) =>
         postLate(origin, '/', { 'x-plan': i % 2 ? 'pro' : 'free' }, { i, pad: 'x'.repeat(100) }, 5 + (i % 7))))
-      await vi.waitFor(() => expect(finished).toHaveLength(40))
+      await vi.waitFor(() => expect(finished).toHaveLength(40), EVENTUALLY)
       expect(finished.splice(0)).toEqual(Array.from({ length: 40 }, () => true))
       for (const { status, body } of answers) {
         expect(status).toBe(200)

@@ -10,6 +10,7 @@ import { createClient, staticSource, type Client } from 'flagstage'
 import { toNode } from 'flagstage/node'
 import { ofrepHandler, type OfrepHandlerOptions } from 'flagstage/server'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { EVENTUALLY } from '../helpers/timeouts.ts'
 import { manualSource } from '../helpers/manual-source.ts'
 import { config, edited } from '../openfeature/fixtures.ts'
 
@@ -254,7 +255,7 @@ describe('ofrepHandler', () => {
     client = createClient({ source: manual.source })
     const url = await start({ readyTimeoutMs: 60_000 })
     const pending = post(`${url}/ofrep/v1/evaluate/flags/static-on`, {})
-    await expect.poll(() => manual.starts).toBe(1)
+    await expect.poll(() => manual.starts, EVENTUALLY).toBe(1)
     setTimeout(() => manual.push(config), 50)
     const response = await pending
     expect(response.status).toBe(200)

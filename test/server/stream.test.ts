@@ -1,5 +1,6 @@
 import { connect } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { SLOW } from '../helpers/timeouts.ts'
 import { createClient, mergePatch, sse } from 'flagstage'
 import type { Client, Config } from 'flagstage'
 import { streamHandler } from 'flagstage/server'
@@ -260,7 +261,7 @@ describe('streamHandler() over node:http with sse() clients', () => {
     await vi.waitFor(() => expect(browser.isEnabled('beta')).toBe(false), soon)
   })
 
-  it('a connection that stops reading does not queue: after resuming it reads a few frames, ending at the latest', async () => {
+  it('a connection that stops reading does not queue: after resuming it reads a few frames, ending at the latest', SLOW, async () => {
     const big = (i: number): Config => config(`r${i}`, Object.fromEntries(Array.from({ length: 2_000 }, (_, k) => [`big-${k}-${'x'.repeat(200)}`, { enabled: (k + i) % 2 === 0 }])))
     const { client, publish } = origin(big(1))
     const handler = stream({ client, heartbeatMs: 0 })

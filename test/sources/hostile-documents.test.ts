@@ -1,6 +1,7 @@
 // Issue #9 item 3: nothing a source sends can crash the process or escape a source, the change diff
 // or a listener; evaluated snapshots are held to a config's limits. Real node:http servers.
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { EVENTUALLY } from '../helpers/timeouts.ts'
 import fc from 'fast-check'
 import { createClient, FlagstageError, http, sse } from 'flagstage'
 import { closeServers, startServer } from '../helpers/server.ts'
@@ -29,7 +30,7 @@ describe('evaluated snapshots from a source', () => {
     client.on('change', () => changes++)
     expect(client.isEnabled('a')).toBe(true)
     deep = true
-    await vi.waitFor(() => expect(errors.length).toBeGreaterThanOrEqual(2))
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThanOrEqual(2), EVENTUALLY)
     client.close()
     expect(errors[0]).toBeInstanceOf(FlagstageError)
     expect(errors[0]!.code).toBe('INVALID_CONFIG')
@@ -124,7 +125,7 @@ describe('configs and patches from a source', () => {
     const errors: FlagstageError[] = []
     client.on('error', (error) => errors.push(error))
     await client.ready()
-    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0))
+    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), EVENTUALLY)
     client.close()
     expect(errors[0]!.code).toBe('INVALID_CONFIG')
     expect(client.isEnabled('a')).toBe(true)

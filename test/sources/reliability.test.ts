@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { EVENTUALLY } from '../helpers/timeouts.ts'
 import { createClient, http, sse } from 'flagstage'
 import { closeServers, startServer } from '../helpers/server.ts'
 
@@ -14,7 +15,7 @@ describe('sources after a rejected document (issue #9)', () => {
     })
     const client = createClient({ source: http(server.origin, { pollMs: 20, retryBaseMs: 1, retryMaxMs: 5 }) })
     client.on('error', () => {})
-    await vi.waitFor(() => expect(server.hits.length).toBeGreaterThanOrEqual(3))
+    await vi.waitFor(() => expect(server.hits.length).toBeGreaterThanOrEqual(3), EVENTUALLY)
     client.close()
     expect(server.hits.every((hit) => hit.headers['if-none-match'] === undefined)).toBe(true)
     expect(client.status().state).toBe('error')
@@ -29,7 +30,7 @@ describe('sources after a rejected document (issue #9)', () => {
       errors++
       client.close()
     })
-    await vi.waitFor(() => expect(errors).toBe(1))
+    await vi.waitFor(() => expect(errors).toBe(1), EVENTUALLY)
     const seen = server.hits.length
     // Give any stray timer or fallback poll time to fire (5 ms backoff): nothing more may arrive.
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -46,7 +47,7 @@ describe('sources after a rejected document (issue #9)', () => {
     const client = createClient({ source: sse(server.origin, { maxBytes: 1000, retryBaseMs: 1000 }) })
     const codes: string[] = []
     client.on('error', (e) => codes.push(e.code))
-    await vi.waitFor(() => expect(codes.length).toBeGreaterThanOrEqual(1))
+    await vi.waitFor(() => expect(codes.length).toBeGreaterThanOrEqual(1), EVENTUALLY)
     client.close()
     expect(codes[0]).toBe('PAYLOAD_TOO_LARGE')
     expect(client.status().revision).toBe('good')
