@@ -35,6 +35,9 @@ export default {
   incremental: true,
   incrementalFile: `reports/mutation/core-${group}-incremental.json`,
   tempDirName: '.stryker-tmp',
+  // Not copied into the sandbox: another run's sandbox (two groups at once in one checkout copied each other's),
+  // and folders no test/core suite reads. dist/ stays: typegen's CLI test runs dist/.
+  ignorePatterns: ['.stryker-tmp*', '/benchmarks', '/examples', '/docs', '/test-output'],
   cleanTempDir: 'always',
   dryRunTimeoutMinutes: 20,
   thresholds: { high: 95, low: 90, break: null },
