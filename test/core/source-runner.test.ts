@@ -73,46 +73,45 @@ describe('a client created where the runtime refuses I/O (workerd module scope)'
   })
 })
 
+/** A running source whose handle counts `wake()` calls. */
+const wakeCounter = () => {
+  let wakes = 0
+  const source: Source = {
+    start() {
+      const stop: SourceHandle = () => {}
+      stop.wake = () => void wakes++
+      return stop
+    },
+  }
+  return { source, get wakes() { return wakes } }
+}
+
 describe('wake()', () => {
   it('is called by ready() and forContext(), not by plain reads', () => {
-    let wakes = 0
-    const source: Source = {
-      start() {
-        const stop: SourceHandle = () => {}
-        stop.wake = () => void wakes++
-        return stop
-      },
-    }
-    const client = createClient({ source })
+    const w = wakeCounter()
+    const client = createClient({ source: w.source })
     client.isEnabled('a')
-    expect(wakes).toBe(0)
+    expect(w.wakes).toBe(0)
     void client.ready({ timeoutMs: 1 })
     client.forContext({ userId: 'u' })
-    expect(wakes).toBe(2)
+    expect(w.wakes).toBe(2)
     client.close()
     client.forContext({})
-    expect(wakes).toBe(2)
+    expect(w.wakes).toBe(2)
   })
 
   it('is called by the first forContext() of each synchronous run only (a lost timer cannot fire in between)', async () => {
-    let wakes = 0
-    const source: Source = {
-      start() {
-        const stop: SourceHandle = () => {}
-        stop.wake = () => void wakes++
-        return stop
-      },
-    }
-    const client = createClient({ source })
+    const w = wakeCounter()
+    const client = createClient({ source: w.source })
     for (let i = 0; i < 100; i++) client.forContext({ userId: `u${i}` }).isEnabled('a')
-    expect(wakes).toBe(1)
+    expect(w.wakes).toBe(1)
     await Promise.resolve()
     client.forContext({})
     client.forContext({})
-    expect(wakes).toBe(2)
+    expect(w.wakes).toBe(2)
     await new Promise((resolve) => setTimeout(resolve, 0))
     client.forContext({})
-    expect(wakes).toBe(3)
+    expect(w.wakes).toBe(3)
     client.close()
   })
 })
