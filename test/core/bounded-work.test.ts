@@ -49,6 +49,22 @@ describe('bounded work per evaluation', () => {
     client.close()
   })
 
+  it('counts exactly one resolve per flag reached: the flag and its 16 layers of 3 make 49, on every evaluation', () => {
+    // Pins the counter itself, so the bound above cannot be met by a counter that never counts up.
+    const client = createClientSrc({ bootstrap: layered(17, 3) })
+    const reader = client.forContext({})
+    for (const [key, resolves] of [['f16_0', 1 + 16 * 3], ['f16_0', 1 + 16 * 3], ['f1_2', 1 + 3]] as const) {
+      resolveWork.steps = 0
+      expect(reader.explain(key).value).toBe(true)
+      expect(resolveWork.steps).toBe(resolves)
+    }
+    // A flag without prerequisites whose first rule serves everyone answers from the compiled flag: no resolve.
+    resolveWork.steps = 0
+    expect(reader.isEnabled('f0_0')).toBe(true)
+    expect(resolveWork.steps).toBe(0)
+    client.close()
+  })
+
   it('serves a chain deeper than 16 prerequisites correctly (it served DISABLED before)', () => {
     const client = createClient({ bootstrap: chain(64) })
     expect(client.forContext({}).explain('c63')).toMatchObject({ value: true, reason: 'STATIC' })

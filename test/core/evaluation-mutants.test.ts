@@ -45,6 +45,32 @@ describe('variants whose values are all booleans', () => {
     expect(c.isEnabled('legacy')).toBe(true)
   })
 
+  it('are disabled when they serve a false variant that is not the off one, on the compiled fast path and the full one alike', () => {
+    const variants = { yes: true, paused: false, off: false }
+    const c = track(createClient({
+      context: { plan: 'pro' },
+      bootstrap: cfg({
+        // First rule serves everyone: isEnabled answers from the compiled flag.
+        everyone: { enabled: true, variants, offVariant: 'off', rules: [{ serve: 'paused' }] },
+        // A targeting rule: isEnabled takes the full evaluation.
+        targeted: { enabled: true, variants, offVariant: 'off', rules: [{ if: { attr: 'plan', op: 'eq', value: 'pro' }, serve: 'paused' }, { serve: 'yes' }] },
+        // Kill-switched, off variant the true one: enabled although it is the off variant.
+        killed: { enabled: false, variants, offVariant: 'yes', rules: [{ serve: 'paused' }] },
+      }),
+    }))
+    for (const key of ['everyone', 'targeted']) {
+      expect(c.variant(key).name).toBe('paused')
+      expect(c.isEnabled(key)).toBe(false)
+      expect(c.explain(key)).toMatchObject({ variant: 'paused', value: false })
+      expect(c.forContext({ plan: 'pro' }).isEnabled(key)).toBe(false)
+      expect(c.snapshot().flags[key]).toEqual({ variant: 'paused', value: false, enabled: false })
+    }
+    expect(c.forContext({ plan: 'free' }).isEnabled('targeted')).toBe(true) // serves yes
+    expect(c.isEnabled('killed')).toBe(true)
+    expect(c.explain('killed')).toMatchObject({ variant: 'yes', reason: 'DISABLED' })
+    expect(c.snapshot().flags['killed']).toEqual({ variant: 'yes', value: true, enabled: true })
+  })
+
   it('a flag with one non-boolean variant is enabled on any variant but its off one, whatever the value', () => {
     const c = track(createClient({
       bootstrap: cfg({
@@ -53,6 +79,20 @@ describe('variants whose values are all booleans', () => {
     }))
     expect(c.forContext({}).isEnabled('ui')).toBe(true) // serves "beta-ui"
     expect(c.forContext({ plan: 'x' }).isEnabled('ui')).toBe(true) // serves false, but is not the off variant
+  })
+
+  it('a flag with non-boolean variants is disabled on its off variant, killed or fallen through', () => {
+    const variants = { dark: 'dark', light: 'light' }
+    const c = track(createClient({
+      bootstrap: cfg({
+        killed: { enabled: false, variants, offVariant: 'light', rules: [{ serve: 'dark' }] },
+        unmatched: { enabled: true, variants, offVariant: 'light', rules: [{ if: { attr: 'plan', op: 'eq', value: 'pro' }, serve: 'dark' }] },
+      }),
+    }))
+    expect(c.isEnabled('killed')).toBe(false)
+    expect(c.isEnabled('unmatched')).toBe(false)
+    expect(c.forContext({ plan: 'pro' }).isEnabled('unmatched')).toBe(true)
+    expect(c.snapshot().flags['unmatched']).toEqual({ variant: 'light', value: 'light', enabled: false })
   })
 })
 
