@@ -175,8 +175,12 @@ export interface Client<F extends FlagTypes = FlagTypes> extends Evaluator<F> {
   status(): Status
   on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void
   off<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): void
-  /** Called after every change that may alter any evaluation (config, context, overrides). For `useSyncExternalStore`. */
-  subscribe(listener: () => void): () => void
+  /**
+   * Called after every change of status or of what evaluations may answer. For `useSyncExternalStore`.
+   * `evaluations` is true when answers may have moved (a config installed, the context or overrides set, a
+   * schedule boundary or ramp step), false when only the status did (an error, a 304 that confirms the config).
+   */
+  subscribe(listener: (evaluations: boolean) => void): () => void
   /** Replace (or merge with `{ merge: true }`) the context. Never refetches. */
   setContext(context: Context, options?: { merge?: boolean }): void
   getContext(): Context

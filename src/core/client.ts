@@ -61,7 +61,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
   const now = options.now ?? Date.now
   const logger = options.logger ?? console
   const events = createEmitter<ClientEvents>(logger)
-  const subscribers = new Set<() => void>()
+  const subscribers = new Set<(evaluations: boolean) => void>()
   const unitOf = unitReader(undefined)
   const seen = new Set<string>()
   const waiters = new Set<(status: Status) => void>()
@@ -140,7 +140,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     lastError = error
     // A patch for a revision we don't have is mended by the source (it refetches): not a reason to go stale.
     if (error.code !== ErrorCode.PATCH_MISMATCH) state = store ? 'stale' : 'error'
-    notify()
+    notify(false)
     // In every build: a client that never had a config serves defaults, and the app should hear why.
     if (!store && !reported && error.code !== ErrorCode.CACHE_ERROR) {
       reported = true
@@ -157,11 +157,11 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
     events.emit('error', error)
   }
 
-  /** Tell subscribers (useSyncExternalStore) that evaluations or status may have changed. */
-  const notify = (): void => {
+  /** Tell subscribers (useSyncExternalStore) that status, and with `evaluations` answers too, may have changed. */
+  const notify = (evaluations: boolean): void => {
     for (const listener of [...subscribers]) {
       try {
-        listener()
+        listener(evaluations)
       } catch (error) {
         try {
           if (process.env.NODE_ENV !== 'production') warnOnce('a subscriber threw; other subscribers still ran', error, undefined, logger)
@@ -182,7 +182,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
       view = next
       if (keys.length) events.emit('change', { keys, revision: store?.revision })
     }
-    notify()
+    notify(true)
     schedule()
   }
 
@@ -268,7 +268,7 @@ export function createClient<F extends FlagTypes = FlagTypes>(options: ClientOpt
         Promise.resolve().then(() => cache.save(entry)).catch((error: unknown) => fail(toFlagstageError(error, ErrorCode.CACHE_ERROR)))
       }
     } else {
-      notify() // a 304: the config is confirmed current; only the status changed
+      notify(false) // a 304: the config is confirmed current; only the status changed
     }
     markReady()
     return true

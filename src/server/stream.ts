@@ -160,9 +160,10 @@ export const streamHandler = (options: StreamHandlerOptions): StreamHandler => {
 
   // Rules mode streams configs. Evaluated mode streams answers, which the clock moves too (a schedule
   // boundary, a ramp step): the client's subscribers hear every change of evaluations, clock-made ones included.
+  // A status-only notice (an error, a 304 poll) cannot move an answer, so it costs no connection a snapshot.
   const unsubscribe = evaluated
-    ? client.subscribe(() => {
-        for (const conn of open) push(conn)
+    ? client.subscribe((evaluations) => {
+        if (evaluations) for (const conn of open) push(conn)
       })
     : client.on('config', () => {
         follow()

@@ -278,3 +278,28 @@ describe('createClient', () => {
     expect(thrower.explain('a')).toMatchObject({ reason: 'ERROR', errorCode: 'GENERAL' })
   })
 })
+
+describe('client.subscribe(listener)', () => {
+  it('says whether evaluations may have moved: true for configs, context, overrides and the clock, false for status alone', () => {
+    let t = Date.parse('2026-12-01T08:00:00Z')
+    let fire: (() => void) | undefined
+    const m = manualSource()
+    const c = track(createClient({
+      source: m.source,
+      now: () => t,
+      timer: (run) => ((fire = run), () => (fire = undefined)),
+    }))
+    const heard: boolean[] = []
+    c.subscribe((evaluations) => heard.push(evaluations))
+    m.fail(new FlagstageError(ErrorCode.NETWORK_ERROR, 'down')) // no config yet: status only
+    m.push(cfg('r1', { a: on, launch: { enabled: true, schedule: { from: '2026-12-01T09:00:00Z' }, rules: [{ serve: 'on' }] } }))
+    m.push(undefined, { notModified: true }) // a 304
+    m.fail(new FlagstageError(ErrorCode.HTTP_ERROR, 'HTTP 503', { status: 503 }))
+    c.setContext({ userId: 'u1' })
+    expect(heard).toEqual([false, true, false, false, true])
+    t = Date.parse('2026-12-01T09:00:01Z')
+    fire?.() // the schedule boundary
+    expect(c.isEnabled('launch')).toBe(true)
+    expect(heard).toEqual([false, true, false, false, true, true])
+  })
+})

@@ -1,7 +1,7 @@
 import { connect } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SLOW } from '../helpers/timeouts.ts'
-import { createClient, mergePatch, sse } from 'flagstage'
+import { createClient, FlagstageError, mergePatch, sse } from 'flagstage'
 import type { Client, Config } from 'flagstage'
 import { streamHandler } from 'flagstage/server'
 import type { StreamHandler } from 'flagstage/server'
@@ -205,6 +205,29 @@ describe('streamHandler() in evaluated mode', () => {
     expect(JSON.parse(moved.data!).revision).toBe('r1')
     expect(moved.id).not.toBe(first.id)
     expect(staff.frames).toHaveLength(3) // retry, the snapshot, the launch: the 08:30 check sent nothing
+  })
+
+  it('a status-only notice (a 304 poll, a failed fetch) costs no connection a re-evaluation', async () => {
+    const source = manualSource()
+    const client = track(createClient({ source: source.source }))
+    source.push(config('r1'))
+    const evaluations = vi.spyOn(client, 'forContext')
+    const handler = stream({ client, evaluated: true, context: byHeaders, heartbeatMs: 0 })
+    const connections = await Promise.all([SECRET, 'a@b.test', 'c@d.test'].map(async (email) => reader(await handler(get({ 'x-email': email })))))
+    for (const r of connections) await r.until(2)
+    const before = evaluations.mock.calls.length
+    expect(before).toBe(3)
+    // Every connection is waiting on a read, so any notice that reached the stream would evaluate it.
+    const next = Promise.all(connections.map((r) => r.until(3)))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    for (let i = 0; i < 5; i++) source.push(undefined, { notModified: true })
+    source.fail(new FlagstageError('NETWORK_ERROR', 'connection refused'))
+    expect(client.status().state).toBe('stale')
+    expect(evaluations.mock.calls.length).toBe(before)
+    // A new config re-evaluates each connection once.
+    source.push(config('r2', { beta: { enabled: false } }))
+    await next
+    expect(evaluations.mock.calls.length).toBe(before + 3)
   })
 
   it('a reconnect with the id of its own answer gets nothing; another context gets its snapshot', async () => {
