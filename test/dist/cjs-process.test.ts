@@ -1,7 +1,7 @@
-// The CommonJS build in a plain Node process (`npm run build` first): what the suites .ci/run leaves out of
-// its CJS dist run depend on from the CJS build, checked where every require('flagstage...') meets one
-// dist/index.cjs. (In vitest a test file gets its own instance of an aliased dist/index.cjs, apart from the
-// one dist/<entry>/index.cjs require()s; the module split is the runner's, not the package's.)
+// The CommonJS build in a plain Node process (`npm run build` first), where every require('flagstage...')
+// meets one dist/index.cjs as in an app. (In vitest a test file gets its own instance of an aliased
+// dist/index.cjs, apart from the one dist/<entry>/index.cjs require()s; the module split is the runner's, not
+// the package's, and the process-wide slots make the suites pass across it too.)
 // - the default client from configure(), read by flagstage/node's withContext, flagsMiddleware and
 //   evaluatedHandler, and by flagstage/server's evaluatedHandler through toNode;
 // - flagstage/devtools (in happy-dom) forcing a variant through the CJS core's setOverrides, remembering it

@@ -58,6 +58,34 @@ describe.skipIf(!built && !process.env.CI)('ESM and CJS builds in one Node proce
     })
   })
 
+  it('share one table of clients: setOverrides / getOverrides / describeFlag from one build reach a client of the other', () => {
+    const out = run(`
+      import { createRequire } from 'node:module'
+      import * as esm from 'flagstage'
+      const cjs = createRequire(import.meta.url)('flagstage')
+      const config = { schemaVersion: 1, flags: {
+        button: { enabled: true, variants: { control: 'blue', treatment: 'green' }, offVariant: 'control' },
+        beta: { enabled: true, rules: [{ if: { attr: 'plan', op: 'eq', value: 'pro' }, serve: 'on' }] },
+      } }
+      const esmClient = esm.createClient({ bootstrap: config })
+      const cjsClient = cjs.createClient({ bootstrap: config })
+      cjs.setOverrides(esmClient, { button: 'treatment' })
+      esm.setOverrides(cjsClient, { beta: 'on' })
+      console.log(JSON.stringify({
+        twoModules: esm.setOverrides !== cjs.setOverrides,
+        esmClient: { variant: esmClient.variant('button').name, overrides: cjs.getOverrides(esmClient) },
+        cjsClient: { on: cjsClient.isEnabled('beta'), overrides: esm.getOverrides(cjsClient) },
+        described: [cjs.describeFlag(esmClient, 'beta')?.key, esm.describeFlag(cjsClient, 'button')?.key],
+      }))
+    `)
+    expect(out).toEqual({
+      twoModules: true,
+      esmClient: { variant: 'treatment', overrides: { button: 'treatment' } },
+      cjsClient: { on: true, overrides: { beta: 'on' } },
+      described: ['beta', 'button'],
+    })
+  })
+
   it('share one default client and one FlagstageError', () => {
     const out = run(`
       import { createRequire } from 'node:module'
