@@ -3,7 +3,11 @@
 // (a clear error naming what is wrong and where is the product; punctuation is not pinned).
 import { describe, expect, it } from 'vitest'
 import { FlagstageError } from '../../src/core/errors.ts'
-import { configProblems, validateConfig } from '../../src/core/validate.ts'
+import { inCidrOperator } from '../../src/core/in-cidr.ts'
+import { registerOperators } from '../../src/core/operators.ts'
+import { configProblems, MAX_NESTING_DEPTH, validateConfig } from '../../src/core/validate.ts'
+
+registerOperators(inCidrOperator)
 
 type Json = Record<string, unknown>
 
@@ -314,5 +318,79 @@ describe('validateConfig: flags and the root', () => {
   it('checks meta as JSON, at its path', () => {
     ok({ schemaVersion: 1, flags: {}, meta: { by: ['ci', 1, null, { deep: true }] } })
     expect(first({ schemaVersion: 1, flags: {}, meta: { by: [Number.NaN] } })).toBe('meta.by[0]: expected a JSON value, got NaN')
+  })
+})
+
+describe('validateConfig: inherited keys are not data', () => {
+  /** An object whose own keys are `own` and whose prototype carries `inherited` (enumerable, seen by for-in). */
+  const withProto = (inherited: Json, own: Json): Json => Object.assign(Object.create(inherited) as Json, own)
+
+  it('ignores inherited keys of a variant value', () => {
+    ok(flag({ enabled: true, variants: { on: withProto({ bad: Number.NaN }, { good: 1 }), off: 0 } }))
+  })
+
+  it('ignores inherited variants: a variants object with none of its own has no variant', () => {
+    expect(first(flag({ enabled: true, variants: withProto({ on: 1, off: 0 }, {}) }))).toBe('flags.a.variants: expected at least one variant')
+  })
+
+  it('ignores inherited split weights', () => {
+    ok(serving({ split: withProto({ c: 50 }, { a: 50, b: 50 }) }, AB))
+  })
+
+  it('ignores inherited segments', () => {
+    ok(flags({ a: { enabled: true } }, { segments: withProto({ bad: 'not a condition' }, { s: { attr: 'x', op: 'exists' } }) }))
+  })
+})
+
+describe('validateConfig: nesting is counted per level', () => {
+  /** An object nested `n` levels deep whose innermost value is `leaf`. */
+  const nested = (n: number, leaf: unknown = 1): unknown => {
+    let v = leaf
+    for (let i = 0; i < n; i++) v = { k: v }
+    return v
+  }
+  const valued = (on: unknown): Json => flag({ enabled: true, variants: { on, off: 0 } })
+
+  it(`accepts null at the innermost of ${MAX_NESTING_DEPTH} levels, like any other scalar`, () => {
+    ok(valued(nested(MAX_NESTING_DEPTH, null)))
+    ok(valued(nested(MAX_NESTING_DEPTH, 'x')))
+  })
+
+  it('does not add up siblings: many objects side by side are one level each', () => {
+    ok(valued(Array.from({ length: MAX_NESTING_DEPTH * 2 }, (_, i) => ({ i }))))
+    ok(flag({ enabled: true, variants: Object.fromEntries(Array.from({ length: MAX_NESTING_DEPTH * 2 }, (_, i) => [`v${i}`, { i }])), offVariant: 'v0' }))
+  })
+
+  it('reports a too-deep value or condition once in all-problems mode, and checks no deeper', () => {
+    const deep = configProblems(valued(nested(MAX_NESTING_DEPTH + 10, Number.NaN)))
+    expect(deep.map((p) => p.message)).toEqual([`flags.a.variants.on${'.k'.repeat(MAX_NESTING_DEPTH)}: nested deeper than ${MAX_NESTING_DEPTH} levels`])
+    let c: unknown = { attr: 'x', op: 'nope' }
+    for (let i = 0; i < MAX_NESTING_DEPTH + 10; i++) c = { not: c }
+    const conditions = configProblems(when(c))
+    expect(conditions).toHaveLength(1)
+    expect(conditions[0]!.message).toContain(`nested deeper than ${MAX_NESTING_DEPTH} levels`)
+  })
+})
+
+describe('validateConfig: all-problems mode after a value of the wrong kind', () => {
+  it('reports a hash that is null once, and goes on', () => {
+    const problems = configProblems(serving({ rollout: 50, hash: null, salt: 1 }))
+    expect(problems.map((p) => p.path)).toEqual([`${S}.salt`, `${S}.hash`])
+  })
+
+  it('reports an end that is no time once, not also as earlier than its start', () => {
+    const problems = configProblems(serving({ rollout: { from: 0, to: 100, start: '2026-12-01', end: 'never' } }))
+    expect(problems.map((p) => p.message)).toEqual([`${S}.rollout.end: expected an ISO 8601 date or zoned date-time, got "never"`])
+    const schedule = configProblems(flag({ enabled: true, schedule: { from: '2026-12-01', until: 'later' } }))
+    expect(schedule.map((p) => p.path)).toEqual(['flags.a.schedule.until'])
+  })
+})
+
+describe('validateConfig: inCidr operands', () => {
+  it('takes values, not value, and names the operator', () => {
+    ok(when({ attr: 'ip', op: 'inCidr', values: ['10.0.0.0/8', '::1'] }))
+    expect(first(when({ attr: 'ip', op: 'inCidr', values: ['10.0.0.0/8'], value: '10.0.0.0/8' }))).toBe(`${C}.value: inCidr takes no "value"`)
+    expect(problem(when({ attr: 'ip', op: 'inCidr', values: ['10.0.0.0/8', 'ten'] })).path).toBe(`${C}.values[1]`)
+    expect(problem(when({ attr: 'ip', op: 'inCidr', value: '10.0.0.0/8' })).path).toBe(`${C}.value`)
   })
 })

@@ -49,6 +49,15 @@ describe('prerequisite chains', () => {
     expect(error.message).toContain('"top" → "f64" → "f63" → "f62" → ...')
   })
 
+  it('shows the chain of the reference it reports when two are equally deep', () => {
+    const other: Json = {}
+    for (let i = 0; i <= MAX_CHAIN_DEPTH; i++) other[`g${i}`] = { enabled: true, ...(i > 0 ? { requires: [{ flag: `g${i - 1}` }] } : {}) }
+    const flags = { ...chain(MAX_CHAIN_DEPTH + 1), ...other, top: { enabled: true, requires: [{ flag: 'f64' }, { flag: 'g64' }] } }
+    const error = problem(config(flags))
+    expect(error.path).toBe('flags.top.requires[0].flag')
+    expect(error.message).toContain('"top" → "f64" → "f63"')
+  })
+
   it('counts the longest path through a diamond', () => {
     // Each f(i) also requires a leaf: the leaf does not shorten the chain, nor does it lengthen it.
     const flags = { leaf: { enabled: true }, ...chain(MAX_CHAIN_DEPTH + 1, () => [{ flag: 'leaf' }]) }
@@ -61,6 +70,15 @@ describe('prerequisite chains', () => {
     const problems = configProblems(config(chain(MAX_CHAIN_DEPTH + 10)))
     expect(problems).toHaveLength(1)
     expect(problems[0]!.path).toBe('flags.f65.requires[0].flag')
+  })
+
+  it('shows only the flags on the cycle, not the path that led to it', () => {
+    const error = problem(config({
+      x: { enabled: true, requires: [{ flag: 'y' }] }, y: { enabled: true, requires: [{ flag: 'z' }] }, z: { enabled: true, requires: [{ flag: 'y' }] },
+    }))
+    expect(error.message).toBe('flags.z.requires[0].flag: prerequisite cycle: "y" → "z" → "y"')
+    const segments = { a: { segment: 'b' }, b: { segment: 'c' }, c: { not: { segment: 'b' } } }
+    expect(problem(config({}, { segments })).message).toBe('segments.c.not.segment: segment cycle: "b" → "c" → "b"')
   })
 
   it('reports every cycle in all-problems mode, at the reference closing each, and the chains beside them', () => {
