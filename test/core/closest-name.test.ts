@@ -44,6 +44,9 @@ describe('closestName: how close is close', () => {
     expect(closestName('semevrEq', ['semverEq'])).toBe('semverEq')
     // Two swaps in a short name are two edits.
     expect(closestName('badc', ['abcd'])).toBeUndefined()
+    // A swap is both letters exchanged: one letter matching its neighbour's place is no swap.
+    expect(closestName('aab', ['abc'])).toBeUndefined()
+    expect(closestName('aab', ['aca'])).toBeUndefined()
   })
 
   it('prefers the closest choice, and the first of equally close ones', () => {
