@@ -1,6 +1,6 @@
 // The Worker pattern: a client made at module scope, where workerd refuses I/O ("Disallowed operation
 // called within global scope"), starts its source again at the first use inside a request.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createClient, FlagstageError } from 'flagstage'
 import type { Source, SourceHandle } from 'flagstage'
 
@@ -112,6 +112,122 @@ describe('wake()', () => {
     await new Promise((resolve) => setTimeout(resolve, 0))
     client.forContext({})
     expect(w.wakes).toBe(3)
+    client.close()
+  })
+})
+
+// Mutation-testing survivors (src/core/source-runner.ts).
+describe('the source runner', () => {
+  const quiet = { warn() {}, error() {} }
+  const nested = (depth: number, message: string): Error => {
+    let e = new Error(message)
+    for (let i = 0; i < depth; i++) e = new Error('wrapped', { cause: e })
+    return e
+  }
+  const failingWith = (error: unknown): Source => ({ start: (_emit, fail) => (queueMicrotask(() => fail(error as FlagstageError)), () => {}) })
+
+  it('finds the refusal up to three causes deep, and stops looking there (a cyclic cause chain cannot hang it)', async () => {
+    const errorsOf = async (error: unknown) => {
+      const client = createClient({ source: failingWith(error), logger: quiet })
+      const errors: string[] = []
+      client.on('error', (e) => errors.push(e.message))
+      await Promise.resolve()
+      await Promise.resolve()
+      client.close()
+      return errors
+    }
+    expect(await errorsOf(nested(3, REFUSAL))).toEqual([])
+    expect(await errorsOf(nested(4, REFUSAL))).toEqual(['wrapped'])
+    const cyclic = new Error('loop') as Error & { cause?: unknown }
+    cyclic.cause = cyclic
+    expect(await errorsOf(cyclic)).toEqual(['loop'])
+  })
+
+  it('reports a start() that throws something other than an Error, and never throws from createClient', async () => {
+    const warnings: string[] = []
+    const client = createClient({ source: { start: () => { throw 'boom' } }, logger: { warn: (m: string) => void warnings.push(m), error() {} } })
+    const errors: string[] = []
+    client.on('error', (e) => errors.push(e.code))
+    await Promise.resolve()
+    expect(errors).toHaveLength(1)
+    expect(client.status().state).toBe('error')
+    // Nothing is running: waking and stopping it are no-ops, not TypeErrors.
+    expect(() => client.forContext({}).isEnabled('a')).not.toThrow()
+    await expect(client.ready({ timeoutMs: 1 })).resolves.toMatchObject({ state: 'error' })
+    client.close()
+    expect(warnings).toEqual([])
+  })
+
+  it('stops a source refused while it starts (fail called inside start), and restarts it at the first use', () => {
+    let inRequest = false
+    let starts = 0
+    let stops = 0
+    const source: Source = {
+      start(emit, fail) {
+        starts++
+        if (!inRequest) fail(new FlagstageError('NETWORK_ERROR', REFUSAL))
+        else emit(config)
+        return () => void stops++
+      },
+    }
+    const client = createClient({ source })
+    expect([starts, stops]).toEqual([1, 1])
+    inRequest = true
+    expect(client.isEnabled('a')).toBe(true)
+    expect([starts, stops]).toEqual([2, 1])
+    client.close()
+    expect(stops).toBe(2)
+  })
+
+  it('ignores what a dormant source still sends, and tells it so', async () => {
+    let emit!: (document: unknown) => unknown
+    let fail!: (error: FlagstageError) => void
+    const source: Source = { start: (e, f) => ((emit = e), (fail = f), queueMicrotask(() => f(new FlagstageError('NETWORK_ERROR', REFUSAL))), () => {}) }
+    const client = createClient({ source })
+    const errors = vi.fn()
+    client.on('error', errors)
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(emit(config)).toBe(false)
+    fail(new FlagstageError('NETWORK_ERROR', 'late'))
+    expect(errors).not.toHaveBeenCalled()
+    expect(client.status()).toMatchObject({ state: 'loading', revision: undefined })
+    client.close()
+  })
+
+  it('does not restart a dormant source after close()', async () => {
+    const w = workerLike('fails')
+    const client = createClient({ source: w.source })
+    await Promise.resolve()
+    await Promise.resolve()
+    w.enter()
+    client.close()
+    client.isEnabled('a')
+    client.forContext({})
+    await client.ready()
+    expect(w.starts).toBe(1)
+  })
+
+  it('once woken from dormancy, leaves plain reads alone again (they do not wake the source)', async () => {
+    let inRequest = false
+    let wakes = 0
+    const source: Source = {
+      start(emit, fail) {
+        if (!inRequest) queueMicrotask(() => fail(new FlagstageError('NETWORK_ERROR', REFUSAL)))
+        else queueMicrotask(() => emit(config))
+        const stop: SourceHandle = () => {}
+        stop.wake = () => void wakes++
+        return stop
+      },
+    }
+    const client = createClient({ source })
+    await Promise.resolve()
+    await Promise.resolve()
+    inRequest = true
+    client.isEnabled('a') // restarts it
+    await Promise.resolve()
+    for (let i = 0; i < 5; i++) client.isEnabled('a')
+    expect(wakes).toBe(0)
     client.close()
   })
 })
