@@ -98,8 +98,11 @@ export const cycle = (what: string, key: string): void => {
       const i = next.get(from) ?? 0
       const refs = graph.get(from)
       const ref = refs?.[i]
-      next.set(from, ref ? i + 1 : -1)
-      if (!ref) {
+      // The end of the list, not a malformed entry (`requires: [null, ...]`, reported already), ends the walk
+      // from here: a cycle through a later entry is still found in all-problems mode.
+      const more = i < (refs?.length ?? 0)
+      next.set(from, more ? i + 1 : -1)
+      if (!more) {
         walked.pop()
         // Chains are bounded so that evaluation needs no deep recursion (issue #9): report the deepest.
         let h = 0
@@ -120,7 +123,8 @@ export const cycle = (what: string, key: string): void => {
           fail(`${what} chain deeper than ${MAX_CHAIN_DEPTH}: ${chain.slice(0, 4).map((k) => JSON.stringify(k)).join(' → ')} → ...`, key)
           path.length = depth
         }
-      } else if (!next.has(ref.flag)) walked.push(ref.flag)
+      } else if (!ref) {} // a malformed entry, reported already
+      else if (!next.has(ref.flag)) walked.push(ref.flag)
       else if ((next.get(ref.flag) as number) >= 0) {
         const depth = path.length
         path.push(...(ref.at ?? ['flags', from, 'requires', i]))

@@ -81,6 +81,16 @@ describe('prerequisite chains', () => {
     expect(problem(config({}, { segments })).message).toBe('segments.c.not.segment: segment cycle: "b" → "c" → "b"')
   })
 
+  it('finds a cycle through a prerequisite listed after a malformed one, in all-problems mode', () => {
+    for (const bad of [null, 0, '', 'b', false]) {
+      const problems = configProblems(config({ a: { enabled: true, requires: [bad, { flag: 'a' }] } }))
+      expect(problems.map((p) => p.path), String(bad)).toEqual(['flags.a.requires[0]', 'flags.a.requires[1].flag'])
+      expect(problems[1]!.message).toContain('prerequisite cycle: "a" → "a"')
+    }
+    const longer = configProblems(config({ a: { enabled: true, requires: [null, { flag: 'b' }] }, b: { enabled: true, requires: [{ flag: 'a' }] } }))
+    expect(longer.map((p) => p.message)).toEqual(['flags.a.requires[0]: expected an object, got null', 'flags.b.requires[0].flag: prerequisite cycle: "a" → "b" → "a"'])
+  })
+
   it('reports every cycle in all-problems mode, at the reference closing each, and the chains beside them', () => {
     const problems = configProblems(config({
       a: { enabled: true, requires: [{ flag: 'b' }] }, b: { enabled: true, requires: [{ flag: 'a' }] },
