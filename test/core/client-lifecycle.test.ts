@@ -108,6 +108,11 @@ describe('the cache', () => {
     expect(c.status().revision).toBeUndefined()
   })
 
+  it('holding an invalid document is reported with the path of the problem', async () => {
+    const c = track(createClient({ source: manualSource().source, logger: memoryLogger(), cache: { load: () => ({ document: { schemaVersion: 9 }, savedAt: 0 }), save: () => {} } }))
+    expect(c.status()).toMatchObject({ state: 'error', revision: undefined, lastError: { code: 'INVALID_CONFIG', path: 'schemaVersion' } })
+  })
+
   it('that holds nothing is no error', async () => {
     const c = track(createClient({ source: manualSource().source, cache: { load: () => undefined, save: () => {} } }))
     const errors = vi.fn()
@@ -256,6 +261,19 @@ describe('listeners that leave', () => {
     expect(staying.mock.calls).toEqual([[{ keys: ['a'], revision: 'r2' }]])
   })
 
+  it('a change listener that comes after the last one left starts from the answers of that moment', () => {
+    const m = manualSource()
+    const c = track(createClient({ source: m.source }))
+    m.push(cfg('r1', { a: on, b: on }))
+    c.on('change', () => {})()
+    m.push(cfg('r2', { a: on, b: off })) // b moves while nobody listens
+    const keys: string[][] = []
+    c.on('change', (e) => keys.push(e.keys))
+    m.push(cfg('r3', { a: off, b: off }))
+    m.push(cfg('r4', { a: off, b: on })) // b back to its answer of r1
+    expect(keys).toEqual([['a'], ['b']])
+  })
+
   it('an impression listener that leaves does not stop the other', async () => {
     const c = track(createClient({ bootstrap: cfg('r', { a: on }), context: { userId: 'u1' } }))
     const leaving = vi.fn()
@@ -293,6 +311,16 @@ describe('impressions', () => {
     c.forContext({ userId: 'u2' }).isEnabled('a')
     await tick()
     expect(seen).toEqual(['a:u1', 'b:u1', 'a:u2'])
+  })
+
+  it('are reported for a context without a unit', async () => {
+    const c = track(createClient({ bootstrap: cfg('r', { a: on }), context: { plan: 'pro' } }))
+    const seen: unknown[] = []
+    c.on('impression', (e) => seen.push(e))
+    expect(c.isEnabled('a')).toBe(true)
+    c.isEnabled('a')
+    await tick()
+    expect(seen).toEqual([{ key: 'a', variant: 'on', value: true, reason: 'STATIC', unit: undefined }])
   })
 
   it('tell long unit ids apart (they are de-duplicated by a hash)', async () => {
@@ -350,9 +378,11 @@ describe('close()', () => {
     expect(status).toMatchObject({ state: 'loading' })
   })
 
-  it('of a client without a source does not throw', () => {
-    const c = createClient({ bootstrap: cfg('r', { a: on }) })
+  it('of a client without a source does not throw, nor warn', () => {
+    const logger = memoryLogger()
+    const c = createClient({ bootstrap: cfg('r', { a: on }), logger })
     expect(() => c.close()).not.toThrow()
+    expect(logger.lines).toEqual([])
   })
 
   it('finishes when the source stop() throws, and warns (development)', () => {
