@@ -6,43 +6,11 @@ import { http, sse } from 'flagstage'
 import type { SourceHandle } from 'flagstage'
 import { record, stopSources } from './record.ts'
 import type { Recording } from './record.ts'
+import { jsonResponse, scriptedFetch, stream } from './scripted-fetch.ts'
 
 const config = (revision: string): object => ({ schemaVersion: 1, revision, flags: {} })
 const GRACE = 1_000 // WAKE_GRACE_MS
 
-interface Call {
-  url: string
-  headers: Headers
-  signal: AbortSignal
-}
-
-/** A fetch whose answers the test gives, call by call: `answer(n, response)`; until then it hangs (and rejects on abort). */
-const scriptedFetch = (): { calls: Call[]; fetch: (url: string, init: RequestInit) => Promise<Response>; answer: (n: number, res: Response) => void } => {
-  const calls: Call[] = []
-  const pending: ((res: Response) => void)[] = []
-  return {
-    calls,
-    fetch: (url, init) =>
-      new Promise((resolve, reject) => {
-        const signal = init.signal!
-        calls.push({ url, headers: new Headers(init.headers), signal })
-        pending.push(resolve)
-        signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
-      }),
-    answer: (n, res) => pending[n]!(res),
-  }
-}
-const jsonResponse = (doc: unknown): Response => new Response(JSON.stringify(doc), { headers: { 'content-type': 'application/json' } })
-
-/** An event stream the test writes to. */
-const stream = (): { res: Response; write: (text: string) => void } => {
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) })
-  return {
-    res: new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
-    write: (text) => controller.enqueue(new TextEncoder().encode(text)),
-  }
-}
 const event = (name: string, data: unknown, id: string): string => `id: ${id}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`
 
 const wake = (rec: Recording): void => (rec.stop as SourceHandle).wake!()
@@ -123,6 +91,21 @@ describe('http() wake()', () => {
     expect(net.calls).toHaveLength(3)
   })
 
+  it('ignores the lost request if the runtime answers it after all', async () => {
+    const net = scriptedFetch({ ignoreAbort: true })
+    const rec = record(http('http://flags.test/flags.json', { pollMs: 10_000, timeoutMs: 5_000, jitter: 0, fetch: net.fetch }))
+    await settle()
+    await dropTimersFor(5_000 + GRACE + 1)
+    wake(rec)
+    net.answer(1, jsonResponse(config('r2')))
+    await settle()
+    net.answer(0, jsonResponse(config('stale')))
+    await settle()
+    expect(rec.docs).toEqual([config('r2')])
+    await vi.advanceTimersByTimeAsync(10_000) // one poll timer (the current poll's), not two
+    expect(net.calls).toHaveLength(3)
+  })
+
   it('never polls again on wake() after pollMs: 0 fetched its document', async () => {
     const net = scriptedFetch()
     const rec = record(http('http://flags.test/flags.json', { pollMs: 0, fetch: net.fetch }))
@@ -176,6 +159,7 @@ describe('sse() wake()', () => {
     net.answer(1, second.res)
     await settle()
     second.write(event('config', config('r2'), 'r2'))
+    first.write(event('config', config('stale'), 'stale')) // the replaced stream, had the runtime not closed it
     await settle()
     // Back on a stream: the last config is current ({ notModified }), then the new one; the lost stream reports nothing.
     expect(rec.docs).toEqual([config('r1'), undefined, config('r2')])
@@ -202,6 +186,26 @@ describe('sse() wake()', () => {
     // Both overdue: the stream reconnects and the fallback polls, each once.
     expect(net.calls.map((c) => c.url).slice(2).sort()).toEqual(['http://flags.test/flags.json', 'http://flags.test/stream'])
     expect(net.calls.find((c, i) => i >= 2 && c.url.endsWith('/stream'))!.headers.get('last-event-id')).toBe('f1')
+  })
+
+  it('wakes a refetch after PATCH_MISMATCH that was lost', async () => {
+    const net = scriptedFetch()
+    const rec = record(sse('http://flags.test/stream', { ...options(net), timeoutMs: 5_000 }))
+    await settle()
+    const live = stream()
+    net.answer(0, live.res)
+    await settle()
+    live.write(event('config', config('r1'), 'r1') + event('patch', { baseRevision: 'r0', patch: {} }, 'r2'))
+    await settle()
+    expect(rec.codes()).toEqual(['PATCH_MISMATCH'])
+    expect(net.calls.map((c) => c.url)).toEqual(['http://flags.test/stream', 'http://flags.test/flags.json'])
+    live.write(': alive\n\n')
+    await dropTimersFor(5_000 + GRACE + 1) // the refetch is overdue, the stream (30 s idle) is not
+    wake(rec)
+    expect(net.calls.map((c) => c.url).slice(2)).toEqual(['http://flags.test/flags.json'])
+    net.answer(2, jsonResponse(config('r2')))
+    await settle()
+    expect(rec.docs.at(-1)).toEqual(config('r2'))
   })
 
   it('cancels a late reconnect timer it replaced, so it connects once, not twice', async () => {
