@@ -58,3 +58,80 @@ describe('change diff', () => {
     for (let i = 0; i < 50; i++) if (i !== 7) expect(after.flags[`f${i}`]).toEqual(before.flags[`f${i}`])
   })
 })
+
+// Mutation-testing survivors (src/core/diff.ts): what counts as a change, and what a config edit re-evaluates.
+describe('change diff, value by value', () => {
+  const variants = (before: unknown, after: unknown): string[][] => {
+    const m = manualSource()
+    const c = createClient({ source: m.source })
+    clients.push(c)
+    m.push(cfg('r1', { x: value(before) }))
+    const keys: string[][] = []
+    c.on('change', (e) => keys.push(e.keys))
+    m.push(cfg('r2', { x: value(after) }))
+    return keys
+  }
+
+  it('sees a variant value change between numbers, to null, from an array to an object, and a key added', () => {
+    expect(variants(1, 2)).toEqual([['x']])
+    expect(variants({ x: 1 }, null)).toEqual([['x']])
+    expect(variants([], {})).toEqual([['x']])
+    expect(variants([1], { 0: 1 })).toEqual([['x']])
+    expect(variants({ x: 1 }, { x: 1, y: 2 })).toEqual([['x']])
+    expect(variants({ 0: 'x' }, 'x')).toEqual([['x']])
+    expect(variants('x', { 0: 'x' })).toEqual([['x']])
+    expect(variants({ x: [1, 2] }, { x: [1, 2] })).toEqual([])
+  })
+
+  it('sees a switch between two variants of the same value, and a removed flag', () => {
+    const m = manualSource()
+    const c = createClient({ source: m.source })
+    clients.push(c)
+    const twins = (serve: string) => ({ enabled: true, variants: { p: 'same', q: 'same', z: 'none' }, offVariant: 'z', rules: [{ serve }] })
+    m.push(cfg('r1', { t: twins('p'), gone: value(1) }))
+    const keys: string[][] = []
+    c.on('change', (e) => keys.push(e.keys))
+    m.push(cfg('r2', { t: twins('q'), gone: value(1) }))
+    m.push(cfg('r3', { t: twins('q') }))
+    expect(keys).toEqual([['t'], ['gone']])
+  })
+
+  it('sees enabled alone change between two snapshots', () => {
+    const m = manualSource()
+    const c = createClient({ source: m.source })
+    clients.push(c)
+    const snap = (enabled: boolean) => ({ evaluated: true, flags: { s: { variant: 'on', value: true, enabled } } })
+    m.push(snap(true))
+    const keys: string[][] = []
+    c.on('change', (e) => keys.push(e.keys))
+    m.push(snap(false))
+    expect(keys).toEqual([['s']])
+  })
+
+  it('re-evaluates, at an edit of another flag, the flags that move with the clock (schedule, ramp)', () => {
+    const T0 = Date.parse('2026-12-01T08:00:00Z')
+    let t = T0
+    const m = manualSource()
+    // A timer that never fires: the clock moves past the schedule and through the ramp unannounced.
+    const c = createClient({ source: m.source, context: { userId: 'u1' }, now: () => t, timer: () => () => {} })
+    clients.push(c)
+    const iso = (ms: number) => new Date(ms).toISOString()
+    const flags = (other: boolean): Config['flags'] => ({
+      launch: { enabled: true, rules: [{ serve: 'on' }], schedule: { from: iso(T0 + 1000) } },
+      ramp: {
+        enabled: true,
+        rules: [
+          { if: { attr: 'plan', op: 'eq', value: 'pro' }, serve: 'off' },
+          { serve: { rollout: { from: 0, to: 100, start: iso(T0), end: iso(T0 + 2000) } } },
+        ],
+      },
+      other: other ? { enabled: true, rules: [{ serve: 'on' }] } : { enabled: false },
+    })
+    m.push(cfg('r1', flags(false)))
+    const keys: string[][] = []
+    c.on('change', (e) => keys.push(e.keys))
+    t = T0 + 5000
+    m.push(cfg('r2', flags(true)))
+    expect(keys).toEqual([['launch', 'ramp', 'other']])
+  })
+})

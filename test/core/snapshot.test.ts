@@ -30,10 +30,12 @@ describe('an evaluated snapshot', () => {
     c.on('error', (e) => errors.push(e))
     m.push({ evaluated: 'yes', flags: { a: { variant: 'on', value: true } } })
     m.push(null)
+    m.push(undefined)
     // Checked as configs: the validator's typed errors, with their paths.
-    expect(errors.map((e) => [e.code, e.path])).toEqual([['INVALID_CONFIG', 'evaluated'], ['INVALID_CONFIG', '']])
+    expect(errors.map((e) => [e.code, e.path])).toEqual([['INVALID_CONFIG', 'evaluated'], ['INVALID_CONFIG', ''], ['INVALID_CONFIG', '']])
     expect(errors[0]!.message).toContain('unexpected key')
     expect(errors[1]!.message).toContain('got null')
+    expect(errors[2]!.message).toContain('expected an object')
     expect(c.status().state).toBe('error')
     c.close()
   })
