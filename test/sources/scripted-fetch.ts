@@ -27,11 +27,12 @@ export const scriptedFetch = ({ ignoreAbort = false } = {}): { calls: Call[]; fe
 export const jsonResponse = (doc: unknown): Response => new Response(JSON.stringify(doc), { headers: { 'content-type': 'application/json' } })
 
 /** An event stream the test writes to. */
-export const stream = (): { res: Response; write: (text: string) => void } => {
+export const stream = (): { res: Response; write: (text: string) => void; close: () => void } => {
   let controller!: ReadableStreamDefaultController<Uint8Array>
   const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) })
   return {
     res: new Response(body, { headers: { 'content-type': 'text/event-stream' } }),
     write: (text) => controller.enqueue(new TextEncoder().encode(text)),
+    close: () => controller.close(),
   }
 }
