@@ -18,7 +18,7 @@ export const regexWork: { steps: number } = { steps: 0 }
 
 type CharTest = (c: number) => boolean
 /** A set of live states of the lazy DFA (see compileRegex) and its transitions, by code unit. */
-interface State { list: number[]; next: (State | typeof MATCHED)[] }
+interface State { list: number[]; next: (State | typeof MATCHED)[]; kept: boolean }
 const MATCHED = 0
 /** Most state sets cached per pattern (each a few hundred bytes at most). */
 const MAX_STATES = 256
@@ -293,8 +293,8 @@ export const compileRegex = (pattern: string, ignoreCase = false): RegexTest | s
     const key = list.join()
     let d = states.get(key)
     if (!d) {
-      d = { list: list.slice(), next: [] }
-      if (states.size < MAX_STATES) states.set(key, d)
+      d = { list: list.slice(), next: [], kept: states.size < MAX_STATES }
+      if (d.kept) states.set(key, d)
     }
     return d
   }
@@ -324,7 +324,9 @@ export const compileRegex = (pattern: string, ignoreCase = false): RegexTest | s
         if (to === undefined) {
           const list = step(d.list, c, i, s)
           to = list === MATCHED ? MATCHED : state(list)
-          if (c < 256) d.next[c] = to // other code units are stepped each time
+          // Other code units are stepped each time, and so are sets past the cap: a kept set never links to
+          // one that is not, or the sets reachable from the cache would grow with every new input.
+          if (c < 256 && (to === MATCHED || to.kept)) d.next[c] = to
         }
         if (to === MATCHED) return true
         d = to

@@ -72,8 +72,9 @@ describe('the work of one test (regexWork.steps, which the linear-time bounds re
     // The lazy DFA: the first test computes its state sets, the next ones follow them.
     expect(steps('ab', 'xxab')).toEqual([[11, 6, 6], true])
     expect(steps('a', 'b'.repeat(100))).toEqual([[104, 102, 102], false])
-    // Code units past Latin-1 are stepped each time (their transitions are not kept).
-    expect(steps('a', '\u0101'.repeat(100))).toEqual([[300, 300, 300], false])
+    // Code units past Latin-1 are stepped each time (their transitions are not kept); U+00FF is kept.
+    expect(steps('a', '\u0100'.repeat(100))).toEqual([[300, 300, 300], false])
+    expect(steps('a', '\u00ff'.repeat(100))).toEqual([[104, 102, 102], false])
     // A word boundary reads two code units: always simulated, never cached.
     expect(steps('\\bab', 'xxxx')).toEqual([[8, 8, 8], false])
     expect(steps('\\bab', 'x ab')).toEqual([[13, 13, 13], true])
@@ -85,6 +86,36 @@ describe('the work of one test (regexWork.steps, which the linear-time bounds re
     expect(steps('^ab', 'a'.repeat(10_000))[0].every((n) => n < 10)).toBe(true)
   })
 
+  it('keeps answering like RegExp when one compiled pattern with word boundaries serves many inputs', () => {
+    // A boundary depends on the code unit after the one read, so these programs must never take a cached step.
+    const inputs = ['ab', 'x ab', 'xab', 'ab x', 'abx', 'a ab ab', ' ab', 'xx ab', 'ab ab', 'zab ', 'a-b', 'ab-ab', 'xabx ab']
+    for (const p of ['\\bab', 'ab\\b', '\\Bab', 'ab\\B', '\\bab\\b', 'a\\b', '\\Ba\\B', 'b\\b-']) {
+      const ours = compiled(p)
+      const native = new RegExp(p)
+      for (const s of [...inputs, ...inputs]) expect(ours(s), `/${p}/ on ${JSON.stringify(s)}`).toBe(native.test(s))
+    }
+  })
+
+  it('keeps at most 256 state sets per pattern: past them, a repeated input is stepped again', () => {
+    // An a ten code units from the end: 1,024 state sets, and an input of 2,000 code units visits more than 256.
+    let x = 7
+    const input = Array.from({ length: 2000 }, () => ((x = (x * 1103515245 + 12345) % 2147483648) & 65536 ? 'a' : 'b')).join('') + 'bbbbbbbbbb'
+    const [counts, answer] = steps('(?:a|b)*a(?:a|b){9}$', input)
+    expect(answer).toBe(false)
+    expect(counts[1]).toBe(counts[2])
+    expect(counts[1]).toBeGreaterThan(input.length * 2) // not one lookup per code unit: the cache is full
+    const [small] = steps('(?:a|b)*a(?:a|b){2}$', input) // 8 state sets: all kept
+    expect(small[1]).toBeLessThan(input.length + 50) // one lookup per code unit, and the last ones simulated
+  })
+
+  it('holds ^ only at the start and $ only at the end, also in the middle of a pattern', () => {
+    for (const p of ['.^', 'a^b', '(?:a|^)b', 'a$b', '$a', '(?:a|$)b', 'x*^y', 'a|^b']) {
+      const ours = compiled(p)
+      const native = new RegExp(p)
+      for (const s of ['xyz', 'aab', 'ab', 'b', 'bab', 'xxy', 'y', 'ba', 'abab']) expect(ours(s), `/${p}/ on ${s}`).toBe(native.test(s))
+    }
+  })
+
   it('answers NUL code units in cached state sets', () => {
     expect(compiled('a')('\u0000\u0000a')).toBe(true)
     expect(compiled('^\\0+a$')('\u0000\u0000a')).toBe(true)
@@ -93,6 +124,13 @@ describe('the work of one test (regexWork.steps, which the linear-time bounds re
 })
 
 describe('counted repeats', () => {
+  it('reads ? as at most once', () => {
+    expect(compiled('^a?$')('aa')).toBe(false)
+    expect(compiled('^(?:ab)?$')('abab')).toBe(false)
+    expect(compiled('^(?:ab)?$')('ab')).toBe(true)
+    expect(compiled('^a??b$')('aab')).toBe(false)
+  })
+
   it('reads counts of several digits', () => {
     const cases: [string, number, boolean][] = [
       ['^a{10}$', 10, true], ['^a{10}$', 9, false], ['^a{10}$', 11, false],
@@ -120,10 +158,18 @@ describe('counted repeats', () => {
     expect(compileRegex('a{999}a{999}aa')).toBe('bad regex: too large once repeats expand (over 2000 steps) at index 14')
     expect(typeof compileRegex('(aa){999}a')).toBe('function')
     expect(compileRegex('(aa){999}aa')).toContain('too large')
+    // An alternation of two costs four instructions (split, a, jump, b): with a{995}a{1000} and the match, 2,000.
+    expect(typeof compileRegex('(?:a|b)a{995}a{1000}')).toBe('function')
+    expect(compileRegex('(?:a|b)a{996}a{1000}')).toContain('too large')
   })
 })
 
 describe('escapes and syntax the generated patterns do not produce', () => {
+  it('is case-sensitive unless asked', () => {
+    expect((compileRegex('a') as RegexTest)('A')).toBe(false)
+    expect(compiled('a', true)('A')).toBe(true)
+  })
+
   it('reads \\0, \\r, \\t, \\f, \\v and \\n as their code units, and \\x / \\u only with all their hex digits', () => {
     expect(compiled('^\\0$')('\u0000')).toBe(true)
     expect(compiled('^\\0a$')('\u0000a')).toBe(true)
@@ -133,6 +179,8 @@ describe('escapes and syntax the generated patterns do not produce', () => {
     expect(compiled('^\\x4a\\u004B$', true)('jk')).toBe(true)
     expect(compiled('^\\x410$')('A0')).toBe(true)
     expect(compiled('^\\u00411$')('A1')).toBe(true)
+    // Hex digits after another escape are plain text.
+    expect(compiled('^\\-beef\\.12$')('-beef.12')).toBe(true)
   })
 
   it.each([
