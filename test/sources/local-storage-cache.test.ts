@@ -41,6 +41,12 @@ describe('localStorageCache()', () => {
     expect(() => cache.save({ document: {}, savedAt: 1 })).not.toThrow()
   })
 
+  it('reads an empty stored value as no entry', () => {
+    const storage = memoryStorage()
+    storage.data.set('flagstage:config', '')
+    expect(localStorageCache({ storage }).load()).toBeUndefined()
+  })
+
   it('ignores an entry without savedAt', () => {
     const storage = memoryStorage()
     storage.data.set('flagstage:config', '{"document":{}}')

@@ -45,4 +45,10 @@ describe('mergePatch()', () => {
     expect(Object.getPrototypeOf(result.a)).toBe(Object.prototype)
     expect(JSON.parse(JSON.stringify(result))).toEqual(patch)
   })
+
+  it('applies a patch nested 65 objects deep and rejects 66 as INVALID_CONFIG', () => {
+    const nested = (n: number): unknown => JSON.parse('{"k":'.repeat(n) + '1' + '}'.repeat(n))
+    expect(mergePatch({}, nested(65))).toEqual(nested(65))
+    expect(() => mergePatch({}, nested(66))).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringContaining('deeper than 64') }))
+  })
 })
