@@ -14,6 +14,15 @@ describe('configure() and the default client', () => {
   afterEach(() => {
     getDefaultClient()?.close()
     vi.restoreAllMocks()
+    vi.unstubAllEnvs()
+  })
+
+  // First: the warning is logged once per process, so a later test would not see it again.
+  it('does not warn in production before configure()', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    expect(isEnabled('new-checkout')).toBe(false)
+    expect(warn).not.toHaveBeenCalled()
   })
 
   it('returns defaults before configure(), warning once, and never throws', () => {

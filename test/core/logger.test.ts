@@ -100,3 +100,33 @@ describe('logOnce', () => {
     expect(b.lines).toEqual([['warn', 'm1']])
   })
 })
+
+// Mutation-testing survivors (src/core/logger.ts, src/core/emitter.ts).
+describe('logOnce details', () => {
+  it('passes a detail as the second argument, and no second argument without one', () => {
+    const calls: unknown[][] = []
+    const logger: Logger = { warn: (...args: unknown[]) => void calls.push(args), error: () => {} }
+    const cause = new Error('why')
+    logOnce(logger, 'warn', 'with', cause)
+    logOnce(logger, 'warn', 'without')
+    expect(calls).toEqual([['with', cause], ['without']])
+  })
+})
+
+describe('client event listeners', () => {
+  it('a throwing listener is reported with the name of its event (development), once', () => {
+    const logger = memoryLogger()
+    const client = createClient({ bootstrap: { schemaVersion: 1, flags: { f: { enabled: true, rules: [{ if: { attr: 'plan', op: 'eq', value: 'pro' }, serve: 'on' }] } } }, logger })
+    client.on('change', () => { throw new Error('listener') })
+    client.setContext({ plan: 'pro' })
+    client.setContext({ plan: 'free' })
+    expect(logger.lines).toEqual([['warn', '[flagstage] a "change" listener threw; other listeners still ran']])
+    client.close()
+  })
+
+  it('off() for an event nobody listens to is a no-op', () => {
+    const client = createClient({ bootstrap: config })
+    expect(() => client.off('ready', () => {})).not.toThrow()
+    client.close()
+  })
+})

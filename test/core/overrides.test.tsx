@@ -31,6 +31,7 @@ describe('urlOverrides()', () => {
     expect(urlOverrides()).toEqual({ 'new-checkout': 'on' })
     visit('?flagstage=')
     expect(urlOverrides()).toEqual({})
+    expect(localStorage.getItem('flagstage:overrides')).toBeNull()
     visit('')
     expect(urlOverrides()).toEqual({})
   })
