@@ -104,6 +104,26 @@ describe('the schedule timer', () => {
   })
 })
 
+describe('listeners before any config', () => {
+  it('arm nothing, and plain reads leave the source alone', () => {
+    let wakes = 0
+    const source: Source = {
+      start() {
+        const stop: SourceHandle = () => {}
+        stop.wake = () => void wakes++
+        return stop
+      },
+    }
+    const time = manualTimer()
+    const c = track(createClient({ source, now: time.now, timer: time.timer }))
+    c.subscribe(() => {})
+    c.on('change', () => {})
+    for (let i = 0; i < 3; i++) c.isEnabled('a')
+    expect(time.armed).toEqual([])
+    expect(wakes).toBe(0)
+  })
+})
+
 describe('the default timer (setTimeout)', () => {
   it('is cleared by close(): no timer is left behind', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
