@@ -210,7 +210,7 @@ describe('a source given as a URL string', () => {
 describe("the 'config' event across a switch between a config and a snapshot", () => {
   it('lists the flags of both documents', () => {
     const m = manualSource()
-    const c = track(createClient({ source: m.source, bootstrap: { evaluated: true, flags: { a: { variant: 'on', value: true }, b: { variant: 'on', value: true } } } }))
+    const c = track(createClient({ source: m.source, bootstrap: { evaluated: true, revision: undefined, flags: { a: { variant: 'on', value: true, enabled: true }, b: { variant: 'on', value: true, enabled: true } } } }))
     const events: ConfigEvent[] = []
     c.on('config', (e) => events.push(e))
     m.push(cfg('r1', { a: on, c: on }))

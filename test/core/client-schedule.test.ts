@@ -94,7 +94,7 @@ describe('the schedule timer', () => {
     const time = manualTimer()
     const c = track(createClient({
       source, now: time.now, timer: time.timer,
-      bootstrap: { evaluated: true, revision: 's', flags: { a: { variant: 'on', value: true } } },
+      bootstrap: { evaluated: true, revision: 's', flags: { a: { variant: 'on', value: true, enabled: true } } },
     }))
     c.on('change', () => {})
     c.subscribe(() => {})
