@@ -38,7 +38,7 @@ describe('mergePatchDiff()', () => {
 
   it('builds a patch of plain members, which a caller may still edit before sending', () => {
     const patch = mergePatchDiff({ a: 1, b: { c: 1 } }, { b: { c: 2 } }) as Record<string, Record<string, unknown>>
-    for (const [object, key] of [[patch, 'a'], [patch, 'b'], [patch.b, 'c']] as const) {
+    for (const [object, key] of [[patch, 'a'], [patch, 'b'], [patch.b!, 'c']] as const) {
       expect(Object.getOwnPropertyDescriptor(object, key)).toEqual({ value: object[key], writable: true, enumerable: true, configurable: true })
     }
   })

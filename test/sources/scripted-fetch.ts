@@ -9,7 +9,7 @@ export interface Call {
  * A fetch whose answers the test gives, call by call: `answer(n, response)`; until then it hangs, and
  * rejects on abort (unless `ignoreAbort`: a runtime that lost the request and may still answer it).
  */
-export const scriptedFetch = ({ ignoreAbort = false } = {}): { calls: Call[]; fetch: (url: string, init: RequestInit) => Promise<Response>; answer: (n: number, res: Response) => void } => {
+export const scriptedFetch = ({ ignoreAbort = false }: { ignoreAbort?: boolean } = {}): { calls: Call[]; fetch: (url: string, init: RequestInit) => Promise<Response>; answer: (n: number, res: Response) => void } => {
   const calls: Call[] = []
   const pending: ((res: Response) => void)[] = []
   return {
