@@ -2,6 +2,7 @@
 // `then`, `by` lists, prerequisite variant lists and `enabled`, and the gist of each message at its path
 // (a clear error naming what is wrong and where is the product; punctuation is not pinned).
 import { describe, expect, it } from 'vitest'
+import { rejection } from '../helpers/rejection.ts'
 import { FlagstageError } from '../../src/core/errors.ts'
 import { inCidrOperator } from '../../src/core/in-cidr.ts'
 import { registerOperators } from '../../src/core/operators.ts'
@@ -11,16 +12,7 @@ registerOperators(inCidrOperator)
 
 type Json = Record<string, unknown>
 
-const problem = (config: unknown): FlagstageError => {
-  try {
-    validateConfig(config)
-  } catch (error) {
-    expect(error).toBeInstanceOf(FlagstageError)
-    expect((error as FlagstageError).code).toBe('INVALID_CONFIG')
-    return error as FlagstageError
-  }
-  throw new Error('expected validateConfig to throw')
-}
+const problem = (config: unknown): FlagstageError => rejection(config)
 /** The first problem as `path: message` (the message starts with the path). */
 const first = (config: unknown): string => problem(config).message
 const ok = (config: Json): void => {

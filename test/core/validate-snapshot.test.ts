@@ -2,21 +2,13 @@
 // value, enabled } } }`), tested here directly; test/sources/hostile-documents.test.ts reaches it through a
 // client and a source, outside the unit suites that mutation testing runs.
 import { describe, expect, it } from 'vitest'
+import { rejection } from '../helpers/rejection.ts'
 import { FlagstageError } from '../../src/core/errors.ts'
 import { checkSnapshot, MAX_NESTING_DEPTH, validateConfig } from '../../src/core/validate.ts'
 
 type Json = Record<string, unknown>
 
-const problem = (doc: unknown): FlagstageError => {
-  try {
-    checkSnapshot(doc)
-  } catch (error) {
-    expect(error).toBeInstanceOf(FlagstageError)
-    expect((error as FlagstageError).code).toBe('INVALID_CONFIG')
-    return error as FlagstageError
-  }
-  throw new Error('expected checkSnapshot to throw')
-}
+const problem = (doc: unknown): FlagstageError => rejection(doc, checkSnapshot)
 const snapshot = (flags: unknown, extra: Json = {}): Json => ({ evaluated: true, ...extra, flags })
 const entry = (e: Json): Json => snapshot({ a: e })
 /** An object nested `n` levels deep (`{ k: { k: ... 1 } }`). */

@@ -1,21 +1,14 @@
 // validate-walk.ts through validateConfig / configProblems: the chain-depth limit of prerequisites and of
 // segments (issue #9), where it is reported and what the message shows, and cycles in all-problems mode.
 import { describe, expect, it } from 'vitest'
+import { rejection } from '../helpers/rejection.ts'
 import { FlagstageError } from '../../src/core/errors.ts'
 import { MAX_CHAIN_DEPTH } from '../../src/core/validate-walk.ts'
 import { configProblems, validateConfig } from '../../src/core/validate.ts'
 
 type Json = Record<string, unknown>
 
-const problem = (config: unknown): FlagstageError => {
-  try {
-    validateConfig(config)
-  } catch (error) {
-    expect((error as FlagstageError).code).toBe('INVALID_CONFIG')
-    return error as FlagstageError
-  }
-  throw new Error('expected validateConfig to throw')
-}
+const problem = (config: unknown): FlagstageError => rejection(config)
 /** Flags f0 … f(n-1), each requiring the one before. */
 const chain = (n: number, extra: (i: number) => Json[] = () => []): Json => {
   const flags: Json = {}

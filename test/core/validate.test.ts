@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { rejection } from '../helpers/rejection.ts'
 import { FlagstageError } from '../../src/core/errors.ts'
 import { describeValue, expectedOneOf, formatPath } from '../../src/core/json-path.ts'
 import { MAX_NESTING_DEPTH, MAX_REGEX_LENGTH, validateConfig } from '../../src/core/validate.ts'
@@ -10,16 +11,7 @@ registerOperators(matchesOperator, inCidrOperator)
 
 type Json = Record<string, unknown>
 
-const problem = (config: unknown): FlagstageError => {
-  try {
-    validateConfig(config)
-  } catch (error) {
-    expect(error).toBeInstanceOf(FlagstageError)
-    expect((error as FlagstageError).code).toBe('INVALID_CONFIG')
-    return error as FlagstageError
-  }
-  throw new Error('expected validateConfig to throw')
-}
+const problem = (config: unknown): FlagstageError => rejection(config)
 const pathOf = (config: unknown): string | undefined => problem(config).path
 const flags = (f: Json, extra: Json = {}): Json => ({ schemaVersion: 1, ...extra, flags: f })
 const flag = (f: Json, extra: Json = {}): Json => flags({ a: f }, extra)
