@@ -2,7 +2,8 @@
 // something lies ahead, cancelled when re-armed or closed, and working with browser-style numeric timer ids.
 // What surviving mutants of src/core/client.ts (schedule, subscribe, the default timer) showed untested.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createClient, type Client, type Config, type Source, type SourceHandle } from 'flagstage'
+import { wakeCounter } from '../helpers/wake-counter.ts'
+import { createClient, type Client, type Config } from 'flagstage'
 
 const T0 = Date.parse('2026-12-01T08:00:00Z')
 const iso = (t: number) => new Date(t).toISOString()
@@ -83,14 +84,8 @@ describe('the schedule timer', () => {
   })
 
   it('is not armed for an evaluated snapshot, whose reads then leave the source alone', () => {
-    let wakes = 0
-    const source: Source = {
-      start() {
-        const stop: SourceHandle = () => {}
-        stop.wake = () => void wakes++
-        return stop
-      },
-    }
+    const counter = wakeCounter()
+    const source = counter.source
     const time = manualTimer()
     const c = track(createClient({
       source, now: time.now, timer: time.timer,
@@ -100,27 +95,21 @@ describe('the schedule timer', () => {
     c.subscribe(() => {})
     for (let i = 0; i < 3; i++) c.isEnabled('a')
     expect(time.armed).toEqual([])
-    expect(wakes).toBe(0)
+    expect(counter.wakes).toBe(0)
   })
 })
 
 describe('listeners before any config', () => {
   it('arm nothing, and plain reads leave the source alone', () => {
-    let wakes = 0
-    const source: Source = {
-      start() {
-        const stop: SourceHandle = () => {}
-        stop.wake = () => void wakes++
-        return stop
-      },
-    }
+    const counter = wakeCounter()
+    const source = counter.source
     const time = manualTimer()
     const c = track(createClient({ source, now: time.now, timer: time.timer }))
     c.subscribe(() => {})
     c.on('change', () => {})
     for (let i = 0; i < 3; i++) c.isEnabled('a')
     expect(time.armed).toEqual([])
-    expect(wakes).toBe(0)
+    expect(counter.wakes).toBe(0)
   })
 })
 

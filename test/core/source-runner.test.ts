@@ -1,6 +1,7 @@
 // The Worker pattern: a client made at module scope, where workerd refuses I/O ("Disallowed operation
 // called within global scope"), starts its source again at the first use inside a request.
 import { describe, expect, it, vi } from 'vitest'
+import { wakeCounter } from '../helpers/wake-counter.ts'
 import { createClient, FlagstageError } from 'flagstage'
 import type { Source, SourceHandle } from 'flagstage'
 
@@ -73,18 +74,6 @@ describe('a client created where the runtime refuses I/O (workerd module scope)'
   })
 })
 
-/** A running source whose handle counts `wake()` calls. */
-const wakeCounter = () => {
-  let wakes = 0
-  const source: Source = {
-    start() {
-      const stop: SourceHandle = () => {}
-      stop.wake = () => void wakes++
-      return stop
-    },
-  }
-  return { source, get wakes() { return wakes } }
-}
 
 describe('wake()', () => {
   it('is called by ready() and forContext(), not by plain reads', () => {
