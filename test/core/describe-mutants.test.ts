@@ -2,7 +2,7 @@
 // untested: a client with no config yet, keys present only when they mean something, schedule boundaries,
 // an override that names no variant, rules an override or an earlier rule leaves unreached, pins on splits.
 import { describe, expect, it } from 'vitest'
-import { createClient, describeFlag, variantBucketOf, type Config } from 'flagstage'
+import { createClient, describeFlag, variantBucketOf, type Condition, type ConditionDescription, type Config } from 'flagstage'
 import { manualSource } from '../helpers/manual-source.ts'
 
 const FROM = Date.parse('2030-01-01T00:00:00Z')
@@ -30,7 +30,10 @@ describe('describeFlag() details', () => {
     const m = manualSource()
     const client = createClient({ source: m.source })
     const d = describeFlag(client, 'timed')
-    expect(d).toMatchObject({ key: 'timed', found: false, decidedBy: 'not-found', reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY', revision: undefined, rules: [], requires: [] })
+    expect(d).toMatchObject({
+      key: 'timed', found: false, decidedBy: 'not-found', reason: 'ERROR', errorCode: 'PROVIDER_NOT_READY', revision: undefined,
+      enabled: false, offVariant: 'off', rules: [], requires: [],
+    })
     client.close()
   })
 
@@ -74,6 +77,44 @@ describe('describeFlag() details', () => {
       expect(d.rules[1]).toMatchObject({ outcome: 'served', bucket: pin, variant })
       expect(d).toMatchObject({ variant, bucket: pin, reason: 'SPLIT', ruleIndex: 1 })
     }
+  })
+
+  it('gives the bucket a serve with its own bucketing maps to, for a rollout and for the split of its then', () => {
+    const mapped: Config = {
+      schemaVersion: 1,
+      flags: {
+        r: { enabled: true, rules: [{ serve: { rollout: 50, hash: { map: 'scale', buckets: 1000 } } }] },
+        t: {
+          enabled: true, variants: { a: 1, b: 2, off: 0 }, offVariant: 'off',
+          rules: [{ serve: { rollout: 100, hash: { map: 'scale', seed: 3 }, then: { split: { a: 1, b: 1 }, by: 'sessionId', hash: { map: 'scale', buckets: 100 } } } }],
+        },
+      },
+    }
+    const client = createClient({ bootstrap: mapped })
+    for (const userId of ['u-1', 'u-2', 'u-3', 'u-4', 'u-5', 'u-6']) {
+      const r = describeFlag(mapped, 'r', { userId })
+      const x = client.forContext({ userId }).explain('r')
+      expect(r.rules[0]!.bucket).toBe(x.bucket)
+      expect(r.rules[0]!.bucket).toBeLessThan(1000)
+      const t = describeFlag(mapped, 't', { userId, sessionId: `s-${userId}` })
+      expect(t.rules[0]!.then!.bucket).toBeLessThan(100)
+      expect(t.rules[0]!.then!.variant).toBe(t.variant)
+      expect(t.rules[0]!.then!.bucket! < 50 ? 'a' : 'b').toBe(t.variant)
+    }
+    client.close()
+  })
+
+  it('cuts a condition description 64 levels down (segments and nesting together may go deeper), its answer still whole', () => {
+    // Four segments, each 31 levels of not: 4 × 32 levels, within the validator's limits.
+    const nots = (c: Condition, n: number): Condition => (n ? { not: nots(c, n - 1) } : c)
+    const segments: NonNullable<Config['segments']> = { s0: nots({ attr: 'plan', op: 'eq', value: 'pro' }, 30) }
+    for (let i = 1; i < 4; i++) segments[`s${i}`] = nots({ segment: `s${i - 1}` }, 30)
+    const deep: Config = { schemaVersion: 1, segments, flags: { f: { enabled: true, rules: [{ if: { segment: 's3' }, serve: 'on' }] } } }
+    const levels = (d: ConditionDescription): number => 1 + Math.max(0, ...(d.parts ?? []).map(levels))
+    const d = describeFlag(deep, 'f', { plan: 'pro' })
+    expect(levels(d.rules[0]!.if!)).toBe(66) // depths 0 to 65, the last one without its parts
+    expect(d.rules[0]!.if!.passed).toBe(true)
+    expect(d).toMatchObject({ value: true, decidedBy: 'rule' })
   })
 
   it('describes a flag with offVariant null: no off variant, the default when no rule serves', () => {

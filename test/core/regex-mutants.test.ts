@@ -112,7 +112,7 @@ describe('the work of one test (regexWork.steps, which the linear-time bounds re
     for (const p of ['.^', 'a^b', '(?:a|^)b', 'a$b', '$a', '(?:a|$)b', 'x*^y', 'a|^b']) {
       const ours = compiled(p)
       const native = new RegExp(p)
-      for (const s of ['xyz', 'aab', 'ab', 'b', 'bab', 'xxy', 'y', 'ba', 'abab']) expect(ours(s), `/${p}/ on ${s}`).toBe(native.test(s))
+      for (const s of ['xyz', 'aab', 'ab', 'b', 'bab', 'xxy', 'y', 'ba', 'abab', 'xxb', 'yyyb', 'xxyy']) expect(ours(s), `/${p}/ on ${s}`).toBe(native.test(s))
     }
   })
 
@@ -192,6 +192,12 @@ describe('escapes and syntax the generated patterns do not produce', () => {
     ['a[b-\\d]', 'bad range at index 4'], ['[a-a', 'missing "]" at index 4'], ['\\', 'trailing \\ at index 0'],
   ])('rejects %s, naming it and where it is', (p, message) => {
     expect(compileRegex(p)).toBe(`bad regex: ${message}`)
+  })
+
+  it('reads . as any code unit but a line terminator', () => {
+    expect(compiled('^a.c$')('abc')).toBe(true)
+    expect(compiled('^a.c$')('a\u00e9c')).toBe(true)
+    for (const t of ['\n', '\r', '\u2028', '\u2029']) expect(compiled('^a.c$')(`a${t}c`)).toBe(false)
   })
 
   it('takes a one-unit range and a "-" at either end of a class', () => {
