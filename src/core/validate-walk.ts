@@ -123,7 +123,7 @@ export const cycle = (what: string, key: string): void => {
           fail(`${what} chain deeper than ${MAX_CHAIN_DEPTH}: ${chain.slice(0, 4).map((k) => JSON.stringify(k)).join(' → ')} → ...`, key)
           path.length = depth
         }
-      } else if (!ref) {} // a malformed entry, reported already
+      } else if (!ref) continue // a malformed entry, reported already
       else if (!next.has(ref.flag)) walked.push(ref.flag)
       else if ((next.get(ref.flag) as number) >= 0) {
         const depth = path.length
